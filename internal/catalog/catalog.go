@@ -1,0 +1,100 @@
+// Package catalog is the set of model deployments the gateway serves: the
+// ones from the config file merged with the ones added at run time through
+// /model/new. Readers take an immutable Snapshot without locking; a change
+// builds a new snapshot and swaps it in.
+package catalog
+
+import (
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/litellm-go/gateway/internal/config"
+)
+
+// Entry is one deployment of a model.
+type Entry struct {
+	config.Deployment
+	Stored  bool      // added at run time, kept in the store
+	Created time.Time // when it joined the catalog
+}
+
+// Snapshot is the catalog at one moment. It must not be modified.
+type Snapshot struct {
+	entries []*Entry
+	names   []string            // public model names, sorted, unique
+	byName  map[string][]*Entry // model name -> its deployments
+	groups  map[string][]string // access group -> model names, sorted
+}
+
+// Catalog holds the current snapshot.
+type Catalog struct {
+	static  []*Entry
+	current atomic.Pointer[Snapshot]
+}
+
+// New returns a catalog of the config's deployments, created at started.
+func New(deployments []config.Deployment, started time.Time) *Catalog {
+	c := &Catalog{}
+	for _, d := range deployments {
+		c.static = append(c.static, &Entry{Deployment: d, Created: started})
+	}
+	c.SetStored(nil)
+	return c
+}
+
+// Snapshot returns the current snapshot.
+func (c *Catalog) Snapshot() *Snapshot { return c.current.Load() }
+
+// SetStored replaces the deployments added at run time.
+func (c *Catalog) SetStored(stored []*Entry) {
+	all := make([]*Entry, 0, len(c.static)+len(stored))
+	all = append(all, c.static...)
+	all = append(all, stored...)
+	c.current.Store(build(all))
+}
+
+func build(entries []*Entry) *Snapshot {
+	s := &Snapshot{
+		entries: entries,
+		byName:  make(map[string][]*Entry),
+		groups:  make(map[string][]string),
+	}
+	for _, e := range entries {
+		name := e.ModelName
+		if _, seen := s.byName[name]; !seen {
+			s.names = append(s.names, name)
+		}
+		s.byName[name] = append(s.byName[name], e)
+		for _, g := range e.Info.AccessGroups {
+			if !slices.Contains(s.groups[g], name) {
+				s.groups[g] = append(s.groups[g], name)
+			}
+		}
+	}
+	slices.Sort(s.names)
+	for _, names := range s.groups {
+		slices.Sort(names)
+	}
+	return s
+}
+
+// Names returns the public model names, sorted. The slice is shared.
+func (s *Snapshot) Names() []string { return s.names }
+
+// Has reports whether name is a model of the catalog.
+func (s *Snapshot) Has(name string) bool {
+	_, ok := s.byName[name]
+	return ok
+}
+
+// Deployments returns the deployments of a model name, nil if none.
+func (s *Snapshot) Deployments(name string) []*Entry { return s.byName[name] }
+
+// Entries returns every deployment in catalog order: config first, then
+// those added at run time.
+func (s *Snapshot) Entries() []*Entry { return s.entries }
+
+// Group returns the model names of an access group, nil if there is no
+// such group.
+func (s *Snapshot) Group(name string) []string { return s.groups[name] }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test of the module with the real components it needs:
+# a throwaway PostgreSQL cluster and, when installed, a D-Bus session with
+# gnome-keyring for the OS keychain tests. Components that are missing make
+# their tests skip loudly, or fail when CI=true.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pg_started=""
+if pg_env=$(scripts/postgres.sh start); then
+	eval "$pg_env"
+	pg_started=1
+else
+	echo "test.sh: PostgreSQL could not be started; its tests will skip (or fail under CI)" >&2
+fi
+cleanup() {
+	if [ -n "$pg_started" ]; then scripts/postgres.sh stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+gotest=(go test -count=1 "$@" ./...)
+
+if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+	export LITELLM_TEST_KEYRING=1
+	dbus-run-session -- bash -c 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"' _ "${gotest[@]}"
+else
+	echo "test.sh: no dbus-run-session or gnome-keyring; OS keychain tests will skip (or fail under CI)" >&2
+	"${gotest[@]}"
+fi
