@@ -8,7 +8,7 @@ import (
 
 // Describe returns a deployment as /model/info shows it: no provider key or
 // other secret, ever.
-func Describe(e *catalog.Entry) apitype.Deployment {
+func Describe(e *Entry) apitype.Deployment {
 	params := PublicParams(e.Params.Extra)
 	params["model"] = e.Params.Model
 	set := func(k string, v any, present bool) {
@@ -56,6 +56,9 @@ func PublicParams(params map[string]any) map[string]any {
 
 func isSecretParam(name string) bool {
 	n := strings.ToLower(name)
+	if strings.HasSuffix(n, "_tokens") {
+		return false // max_tokens and friends are limits, not credentials
+	}
 	for _, word := range []string{"key", "secret", "token", "password", "credential", "authorization"} {
 		if strings.Contains(n, word) {
 			return true

@@ -1,0 +1,203 @@
+package config
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestMasterKey(t *testing.T) {
+	tests := []struct {
+		name     string
+		file     string
+		env      map[string]string
+		wantKey  string
+		wantSalt string
+		wantErr  string
+	}{
+		{name: "none"},
+		{
+			name:    "from file",
+			file:    "general_settings: {master_key: sk-file}",
+			wantKey: "sk-file", wantSalt: "sk-file",
+		},
+		{
+			name:    "from environment",
+			env:     map[string]string{"LITELLM_MASTER_KEY": "sk-env"},
+			wantKey: "sk-env", wantSalt: "sk-env",
+		},
+		{
+			name:    "file wins",
+			file:    "general_settings: {master_key: sk-file}",
+			env:     map[string]string{"LITELLM_MASTER_KEY": "sk-env"},
+			wantKey: "sk-file", wantSalt: "sk-file",
+		},
+		{
+			name:    "null in file uses environment",
+			file:    "general_settings: {master_key: null}",
+			env:     map[string]string{"LITELLM_MASTER_KEY": "sk-env"},
+			wantKey: "sk-env", wantSalt: "sk-env",
+		},
+		{
+			name: "empty environment is unset",
+			env:  map[string]string{"LITELLM_MASTER_KEY": ""},
+		},
+		{
+			name:    "reference",
+			file:    "general_settings: {master_key: os.environ/MK}",
+			env:     map[string]string{"MK": "sk-ref"},
+			wantKey: "sk-ref", wantSalt: "sk-ref",
+		},
+		{
+			name:     "salt key",
+			file:     "general_settings: {master_key: sk-file}",
+			env:      map[string]string{"LITELLM_SALT_KEY": "salt"},
+			wantKey:  "sk-file",
+			wantSalt: "salt",
+		},
+		{
+			name:    "bad prefix in file",
+			file:    "general_settings: {master_key: hunter2}",
+			wantErr: `line 1: general_settings.master_key: must start with "sk-"`,
+		},
+		{
+			name:    "empty in file",
+			file:    `general_settings: {master_key: ""}`,
+			wantErr: `line 1: general_settings.master_key: must start with "sk-"`,
+		},
+		{
+			name:    "empty reference",
+			file:    "general_settings: {master_key: os.environ/MK}",
+			env:     map[string]string{"MK": ""},
+			wantErr: `line 1: general_settings.master_key: must start with "sk-"`,
+		},
+		{
+			name:    "bad prefix in environment",
+			env:     map[string]string{"LITELLM_MASTER_KEY": "hunter2"},
+			wantErr: `LITELLM_MASTER_KEY: must start with "sk-"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseString(tt.file, tt.env)
+			if diff := cmp.Diff(tt.wantErr, errText(err)); diff != "" {
+				t.Fatalf("error (-want +got):\n%s", diff)
+			}
+			if err != nil {
+				return
+			}
+			if c.GeneralSettings.MasterKey != tt.wantKey || c.SaltKey != tt.wantSalt {
+				t.Errorf("master key %q, salt key %q; want %q, %q",
+					c.GeneralSettings.MasterKey, c.SaltKey, tt.wantKey, tt.wantSalt)
+			}
+		})
+	}
+}
+
+func TestDatabaseURL(t *testing.T) {
+	const fileURL = "postgresql://u:p@file/db"
+	tests := []struct {
+		name    string
+		file    string
+		env     map[string]string
+		want    string
+		wantErr string
+	}{
+		{name: "none"},
+		{name: "from file", file: "general_settings: {database_url: '" + fileURL + "'}", want: fileURL},
+		{
+			name: "from environment",
+			env:  map[string]string{"DATABASE_URL": "postgres://env/db"},
+			want: "postgres://env/db",
+		},
+		{
+			name: "file wins",
+			file: "general_settings: {database_url: '" + fileURL + "'}",
+			env:  map[string]string{"DATABASE_URL": "postgres://env/db"},
+			want: fileURL,
+		},
+		{
+			name:    "not postgres",
+			env:     map[string]string{"DATABASE_URL": "mysql://u:p@h/db"},
+			wantErr: "DATABASE_URL: want a postgres:// or postgresql:// URL",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseString(tt.file, tt.env)
+			if diff := cmp.Diff(tt.wantErr, errText(err)); diff != "" {
+				t.Fatalf("error (-want +got):\n%s", diff)
+			}
+			if err == nil && c.GeneralSettings.DatabaseURL != tt.want {
+				t.Errorf("DatabaseURL = %q, want %q", c.GeneralSettings.DatabaseURL, tt.want)
+			}
+		})
+	}
+}
+
+// TestRouterMerge checks that router_settings wins over litellm_settings,
+// which wins over the defaults.
+func TestRouterMerge(t *testing.T) {
+	defaults := RouterSettings{
+		RoutingStrategy: DefaultRoutingStrategy, NumRetries: DefaultNumRetries,
+		Timeout: DefaultTimeout, AllowedFails: DefaultAllowedFails,
+		CooldownTime: DefaultCooldownTime, RedisPort: DefaultRedisPort,
+	}
+	with := func(f func(*RouterSettings)) RouterSettings {
+		s := defaults
+		f(&s)
+		return s
+	}
+	const models = "model_list: [{model_name: a, litellm_params: {model: openai/a}}, " +
+		"{model_name: b, litellm_params: {model: openai/b}}]\n"
+	tests := []struct {
+		name string
+		file string
+		env  map[string]string
+		want RouterSettings
+	}{
+		{name: "defaults", want: defaults},
+		{
+			name: "litellm_settings",
+			file: "litellm_settings: {num_retries: 0, request_timeout: 30, allowed_fails: 1, " +
+				"cooldown_time: 60, fallbacks: [{a: [b]}]}",
+			want: with(func(s *RouterSettings) {
+				s.NumRetries, s.Timeout, s.AllowedFails, s.CooldownTime = 0, 30, 1, 60
+				s.Fallbacks = []map[string][]string{{"a": {"b"}}}
+			}),
+		},
+		{
+			name: "router_settings wins",
+			file: "litellm_settings: {num_retries: 1, request_timeout: 30, fallbacks: [{a: [b]}]}\n" +
+				"router_settings: {num_retries: 5, timeout: 10, fallbacks: [{b: [a]}]}",
+			want: with(func(s *RouterSettings) {
+				s.NumRetries, s.Timeout = 5, 10
+				s.Fallbacks = []map[string][]string{{"b": {"a"}}}
+			}),
+		},
+		{
+			name: "redis from environment",
+			env:  map[string]string{"REDIS_HOST": "r", "REDIS_PORT": "7000", "REDIS_PASSWORD": "pw"},
+			want: with(func(s *RouterSettings) {
+				s.RedisHost, s.RedisPort, s.RedisPassword = "r", 7000, "pw"
+			}),
+		},
+		{
+			name: "redis from file",
+			file: "router_settings: {redis_host: f, redis_port: 7001}",
+			env:  map[string]string{"REDIS_HOST": "r", "REDIS_PORT": "7000"},
+			want: with(func(s *RouterSettings) { s.RedisHost, s.RedisPort = "f", 7001 }),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseString(models+tt.file, tt.env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, c.RouterSettings); diff != "" {
+				t.Errorf("RouterSettings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
