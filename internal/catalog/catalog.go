@@ -5,10 +5,12 @@
 package catalog
 
 import (
+	"encoding/json"
 	"slices"
 	"sync/atomic"
 	"time"
 
+	"github.com/litellm-go/gateway/internal/apitype"
 	"github.com/litellm-go/gateway/internal/config"
 )
 
@@ -25,6 +27,7 @@ type Snapshot struct {
 	names   []string            // public model names, sorted, unique
 	byName  map[string][]*Entry // model name -> its deployments
 	groups  map[string][]string // access group -> model names, sorted
+	listing map[string][]byte   // model name -> its /v1/models entry as JSON
 }
 
 // Catalog holds the current snapshot.
@@ -59,6 +62,7 @@ func build(entries []*Entry) *Snapshot {
 		entries: entries,
 		byName:  make(map[string][]*Entry),
 		groups:  make(map[string][]string),
+		listing: make(map[string][]byte),
 	}
 	for _, e := range entries {
 		name := e.ModelName
@@ -76,7 +80,24 @@ func build(entries []*Entry) *Snapshot {
 	for _, names := range s.groups {
 		slices.Sort(names)
 	}
+	for name, deps := range s.byName {
+		s.listing[name] = listingJSON(name, deps[0])
+	}
 	return s
+}
+
+// listingJSON encodes a model's entry of GET /v1/models. Encoding once per
+// snapshot keeps the listing route to a few appends per model.
+func listingJSON(name string, first *Entry) []byte {
+	owner := first.Params.Provider
+	if owner == "" {
+		owner = "openai"
+	}
+	b, err := json.Marshal(apitype.Model{ID: name, Object: "model", Created: first.Created.Unix(), OwnedBy: owner})
+	if err != nil {
+		panic("catalog: encode model entry: " + err.Error()) // strings and ints always encode
+	}
+	return b
 }
 
 // Names returns the public model names, sorted. The slice is shared.
@@ -94,6 +115,10 @@ func (s *Snapshot) Deployments(name string) []*Entry { return s.byName[name] }
 // Entries returns every deployment in catalog order: config first, then
 // those added at run time.
 func (s *Snapshot) Entries() []*Entry { return s.entries }
+
+// Listing returns the JSON object of the model's entry in GET /v1/models,
+// in OpenAI's shape, nil if there is no such model. It is shared.
+func (s *Snapshot) Listing(name string) []byte { return s.listing[name] }
 
 // Group returns the model names of an access group, nil if there is no
 // such group.

@@ -12,22 +12,24 @@ import (
 func (a *API) listModels(w http.ResponseWriter, r *http.Request) error {
 	p := auth.FromContext(r.Context())
 	snap := a.Catalog.Snapshot()
-	names := p.Models(snap.Names())
-	list := apitype.ModelList{Object: "list", Data: make([]apitype.Model, 0, len(names))}
+	names := snap.Names()
+	buf := make([]byte, 0, 32+len(names)*96)
+	buf = append(buf, `{"object":"list","data":[`...)
+	first := true
 	for _, n := range names {
-		first := snap.Deployments(n)[0]
-		list.Data = append(list.Data, apitype.Model{
-			ID: n, Object: "model", Created: first.Created.Unix(), OwnedBy: ownedBy(first)})
+		if !p.CanUseModel(n) {
+			continue
+		}
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+		buf = append(buf, snap.Listing(n)...)
 	}
-	return httpapi.WriteJSON(w, http.StatusOK, list)
-}
-
-// ownedBy names the provider of a deployment, as OpenAI's owned_by.
-func ownedBy(e *catalog.Entry) string {
-	if e.Params.Provider == "" {
-		return "openai"
-	}
-	return e.Params.Provider
+	buf = append(buf, "]}\n"...)
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write(buf)
+	return err
 }
 
 func (a *API) modelInfo(w http.ResponseWriter, r *http.Request) error {

@@ -1,0 +1,261 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/litellm-go/gateway/internal/gateway/provider/chat"
+)
+
+// OpenAI chunks as the API sends them with include_usage: every chunk has
+// "usage":null, then a chunk with empty choices carries the usage.
+const (
+	chunk1     = `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}` + "\n\n"
+	chunk2     = `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}],"usage":null}` + "\n\n"
+	usageChunk = `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}` + "\n\n"
+	doneEvent  = "data: [DONE]\n\n"
+	keepAlive  = ": keep-alive\n\n"
+)
+
+func TestOpenAIStreamUsage(t *testing.T) {
+	tests := []struct {
+		name, provider, version string
+		body                    string // client's body
+		wantBody                string // what the upstream gets
+		wantOut                 string // what the client gets
+	}{{
+		name:     "client asked for usage",
+		provider: "openai",
+		body:     `{"model":"pub","stream":true,"stream_options":{"include_usage":true}}`,
+		wantBody: `{"model":"up-model","stream":true,"stream_options":{"include_usage":true}}`,
+		wantOut:  keepAlive + chunk1 + chunk2 + usageChunk + doneEvent,
+	}, {
+		name:     "gateway asks and drops the usage chunk",
+		provider: "openai",
+		body:     `{"model":"pub","stream":true}`,
+		wantBody: `{"stream_options":{"include_usage":true},"model":"up-model","stream":true}`,
+		wantOut:  keepAlive + chunk1 + chunk2 + doneEvent,
+	}, {
+		name:     "other stream options are kept",
+		provider: "hosted_vllm",
+		body:     `{"model":"pub","stream":true,"stream_options":{"include_usage":false,"x":1}}`,
+		wantBody: `{"model":"up-model","stream":true,"stream_options":{"include_usage":true,"x":1}}`,
+		wantOut:  keepAlive + chunk1 + chunk2 + doneEvent,
+	}, {
+		name:     "strict provider is not asked",
+		provider: "mistral",
+		body:     `{"model":"pub","stream":true}`,
+		wantBody: `{"model":"up-model","stream":true}`,
+		wantOut:  keepAlive + chunk1 + chunk2 + usageChunk + doneEvent,
+	}, {
+		name:     "old azure api-version is not asked",
+		provider: "azure",
+		version:  "2024-06-01",
+		body:     `{"model":"pub","stream":true}`,
+		wantBody: `{"model":"up-model","stream":true}`,
+		wantOut:  keepAlive + chunk1 + chunk2 + usageChunk + doneEvent,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newTestServer(t, sseEvents(keepAlive, chunk1, chunk2, usageChunk, doneEvent))
+			d, a := deployment(t, tt.provider, f.URL)
+			d.APIVersion = tt.version
+			resp, out, err := do(t, a, d, &Request{Op: OpChat, Body: []byte(tt.body), Stream: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := f.last(t)
+			if string(got.body) != tt.wantBody {
+				t.Errorf("upstream body = %s, want %s", got.body, tt.wantBody)
+			}
+			if got.header.Get("Accept") != "text/event-stream" {
+				t.Errorf("upstream Accept = %q", got.header.Get("Accept"))
+			}
+			if out != tt.wantOut {
+				t.Errorf("client got\n%s\nwant\n%s", out, tt.wantOut)
+			}
+			if want := (chat.Usage{PromptTokens: 5, CompletionTokens: 1, TotalTokens: 6}); resp.Usage != want {
+				t.Errorf("Usage = %+v, want %+v", resp.Usage, want)
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" || !resp.Streaming() {
+				t.Errorf("Content-Type = %q, Streaming = %v", ct, resp.Streaming())
+			}
+		})
+	}
+}
+
+func TestStreamFlushesEachEvent(t *testing.T) {
+	f := newTestServer(t, sseEvents(keepAlive, chunk1, "data: {\"a\":\n", "data: 1}\n\n", doneEvent))
+	d, a := deployment(t, "openai", f.URL)
+	resp, err := a.Do(t.Context(), d, &Request{Op: OpChat, Body: []byte(`{}`), Stream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Close()
+	var w flushWriter
+	if _, err := resp.WriteTo(&w); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{keepAlive, chunk1, "data: {\"a\":\ndata: 1}\n\n", doneEvent}
+	if strings.Join(w.flushes, "|") != strings.Join(want, "|") {
+		t.Errorf("flushed %q, want one flush per event %q", w.flushes, want)
+	}
+}
+
+// TestStreamNotBuffered checks that the first event reaches the client
+// while the upstream still holds back the second.
+func TestStreamNotBuffered(t *testing.T) {
+	release := make(chan struct{})
+	f := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, chunk1)
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, chunk2+doneEvent)
+	})
+	d, a := deployment(t, "openai", f.URL)
+	resp, err := a.Do(t.Context(), d, &Request{Op: OpChat, Body: []byte(`{}`), Stream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Close()
+
+	w := &flushWriter{flushed: make(chan string, 4)}
+	done := make(chan error, 1)
+	go func() {
+		_, err := resp.WriteTo(w)
+		done <- err
+	}()
+	select {
+	case got := <-w.flushed:
+		if got != chunk1 {
+			t.Errorf("first flush = %q, want %q", got, chunk1)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first event was not flushed while the upstream held the second")
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if w.String() != chunk1+chunk2+doneEvent {
+		t.Errorf("client got %q", w.String())
+	}
+}
+
+func TestStreamDropped(t *testing.T) {
+	tests := []struct {
+		name string
+		h    http.HandlerFunc
+	}{
+		{"ends without DONE", sseEvents(chunk1)},
+		{"connection cut inside an event", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, chunk1+`data: {"id":"c1","choi`)
+			w.(http.Flusher).Flush()
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newTestServer(t, tt.h)
+			d, a := deployment(t, "openai", f.URL)
+			_, out, err := do(t, a, d, &Request{Op: OpChat, Body: []byte(`{}`), Stream: true})
+			var e *UpstreamError
+			if !errors.As(err, &e) || e.Status != http.StatusBadGateway || !e.Retryable {
+				t.Fatalf("error = %v, want a retryable 502", err)
+			}
+			if out != chunk1 {
+				t.Errorf("client got %q, want only the whole first event", out)
+			}
+		})
+	}
+}
+
+func TestStreamErrorEvent(t *testing.T) {
+	errEvent := `data: {"error":{"message":"overloaded for ` + testKey + `","type":"server_error","code":null}}` + "\n\n"
+	f := newTestServer(t, sseEvents(chunk1, errEvent))
+	d, a := deployment(t, "openai", f.URL)
+	_, out, err := do(t, a, d, &Request{Op: OpChat, Body: []byte(`{}`), Stream: true})
+	var e *UpstreamError
+	if !errors.As(err, &e) || e.Type != "server_error" || !strings.Contains(e.Message, "overloaded") {
+		t.Fatalf("error = %v, want the upstream's error event", err)
+	}
+	if !strings.Contains(out, `"overloaded for [redacted]"`) {
+		t.Errorf("client got %q, want the error event passed on", out)
+	}
+	assertNoKey(t, out, err.Error(), e.Message)
+}
+
+func TestClientCancelStopsUpstream(t *testing.T) {
+	upstreamDone := make(chan struct{})
+	f := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, chunk1)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+		close(upstreamDone)
+	})
+	d, a := deployment(t, "openai", f.URL)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	resp, err := a.Do(ctx, d, &Request{Op: OpChat, Body: []byte(`{}`), Stream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Close()
+
+	w := &flushWriter{flushed: make(chan string, 1)}
+	done := make(chan error, 1)
+	go func() {
+		_, err := resp.WriteTo(w)
+		done <- err
+	}()
+	<-w.flushed
+	cancel() // the client went away
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("WriteTo error = %v, want context.Canceled", err)
+	}
+	select {
+	case <-upstreamDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the upstream request was not cancelled")
+	}
+}
+
+func TestClientCancelBeforeAnswer(t *testing.T) {
+	arrived, upstreamDone := make(chan struct{}), make(chan struct{})
+	f := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done()
+		close(upstreamDone)
+	})
+	d, a := deployment(t, "openai", f.URL)
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	_, err := a.Do(ctx, d, &Request{Op: OpChat, Body: []byte(`{}`)})
+	var e *UpstreamError
+	if !errors.Is(err, context.Canceled) || errors.As(err, &e) {
+		t.Errorf("error = %v, want context.Canceled and no UpstreamError", err)
+	}
+	select {
+	case <-upstreamDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the upstream request was not cancelled")
+	}
+}
