@@ -25,12 +25,22 @@ var (
 
 // Store is a storage backend. Each method of the embedded Tx runs in a
 // transaction of its own; InTx groups several calls into one.
+//
+// Records come back with times in UTC (at least microsecond precision) and
+// with Models, Members and Metadata never nil: nil and empty values are
+// both returned empty. Create and Update methods write the timestamps they
+// store back into the record they are given.
 type Store interface {
 	Tx
 
 	// InTx runs fn in a single transaction. If fn returns an error, every
 	// write made through tx is rolled back and the error is returned as is.
 	// The Tx must not be used after fn returns.
+	//
+	// Transactions of InTx do not interleave, so a read-modify-write in fn
+	// loses no update. A write through tx that fails leaves nothing behind
+	// and the transaction usable. fn must make its calls through tx: a
+	// write through the Store itself would wait for fn to end.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 
 	// Ping reports whether the database answers.
@@ -60,13 +70,15 @@ type Tx interface {
 	ListUsers(ctx context.Context, p Page) ([]*User, int, error)
 	// UpdateUser replaces the stored user that has u.ID. ErrNotFound if
 	// none; ErrExists if the new email belongs to someone else. UpdatedAt
-	// is set by the store.
+	// is set by the store; CreatedAt is kept.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the user, their team memberships and their keys.
+	// DeleteUser removes the user, their team memberships and their keys,
+	// or reports ErrNotFound.
 	DeleteUser(ctx context.Context, id string) error
 
-	// CreateTeam inserts t with its members. ErrExists if the id is taken;
-	// ErrNotFound if a member's user does not exist.
+	// CreateTeam inserts t with its members. ErrExists if the id is taken
+	// or a user is listed twice; ErrNotFound if a member's user does not
+	// exist. CreatedAt and UpdatedAt are set by the store when zero.
 	CreateTeam(ctx context.Context, t *Team) error
 	// GetTeam returns the team with its members, or ErrNotFound.
 	GetTeam(ctx context.Context, id string) (*Team, error)
@@ -74,24 +86,31 @@ type Tx interface {
 	// f.UserID set, only the teams that user is a member of.
 	ListTeams(ctx context.Context, f TeamFilter) ([]*Team, error)
 	// UpdateTeam replaces the stored team, members included. ErrNotFound
-	// if the team or a member's user does not exist.
+	// if the team or a member's user does not exist. UpdatedAt is set by
+	// the store; CreatedAt is kept.
 	UpdateTeam(ctx context.Context, t *Team) error
-	// DeleteTeam removes the team, its memberships and its keys.
+	// DeleteTeam removes the team, its memberships and its keys, or
+	// reports ErrNotFound.
 	DeleteTeam(ctx context.Context, id string) error
 
-	// CreateKey inserts k. ErrExists if the hash is taken.
+	// CreateKey inserts k. ErrExists if the hash is taken; ErrNotFound if
+	// a non-empty UserID or TeamID names no user or team. CreatedAt and
+	// UpdatedAt are set by the store when zero.
 	CreateKey(ctx context.Context, k *Key) error
 	// GetKey returns the key with the given hash, or ErrNotFound.
 	GetKey(ctx context.Context, hash string) (*Key, error)
 	// ListKeys returns keys ordered by creation time, then hash, filtered
 	// by f, and the total number that match the filter.
 	ListKeys(ctx context.Context, f KeyFilter) ([]*Key, int, error)
-	// UpdateKey replaces the stored key that has k.Hash, or ErrNotFound.
+	// UpdateKey replaces the stored key that has k.Hash, or reports
+	// ErrNotFound, as it does for a missing user or team. UpdatedAt is set
+	// by the store; CreatedAt is kept.
 	UpdateKey(ctx context.Context, k *Key) error
 	// DeleteKey removes the key with the given hash, or ErrNotFound.
 	DeleteKey(ctx context.Context, hash string) error
 
-	// CreateModel inserts m. ErrExists if the id is taken.
+	// CreateModel inserts m. ErrExists if the id is taken. CreatedAt is
+	// set by the store when zero. Empty Params and Info come back nil.
 	CreateModel(ctx context.Context, m *Model) error
 	// ListModels returns every stored model ordered by creation time,
 	// then id.
@@ -135,11 +154,11 @@ type Limits struct {
 
 // User is a person who may call the gateway.
 type User struct {
-	ID           string
-	Email        string // empty, or unique (case-insensitive)
-	Alias        string
-	Role         string // proxy_admin, proxy_admin_viewer, internal_user, internal_user_viewer
-	Models       []string
+	ID     string
+	Email  string // empty, or unique (case-insensitive)
+	Alias  string
+	Role   string // proxy_admin, proxy_admin_viewer, internal_user, internal_user_viewer
+	Models []string
 	Limits
 	Metadata     map[string]any
 	PasswordHash string // bcrypt; empty when the user has no local password
@@ -149,9 +168,9 @@ type User struct {
 
 // Team groups users that share models and budgets.
 type Team struct {
-	ID        string
-	Alias     string
-	Models    []string
+	ID     string
+	Alias  string
+	Models []string
 	Limits
 	Metadata  map[string]any
 	Blocked   bool
@@ -169,12 +188,12 @@ type Member struct {
 // Key is a virtual API key. Only the hash of the secret is stored; the
 // secret is shown once, when the key is generated.
 type Key struct {
-	Hash      string // hex SHA-256 of the secret
-	Name      string // abbreviated form for display, such as "sk-...wxyz"
-	Alias     string
-	UserID    string
-	TeamID    string
-	Models    []string
+	Hash   string // hex SHA-256 of the secret
+	Name   string // abbreviated form for display, such as "sk-...wxyz"
+	Alias  string
+	UserID string
+	TeamID string
+	Models []string
 	Limits
 	Metadata  map[string]any
 	Blocked   bool
