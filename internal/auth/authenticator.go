@@ -38,6 +38,9 @@ type Authenticator struct {
 	hasMaster  bool
 	now        func() time.Time
 
+	sessions SessionVerifier // nil: session tokens are refused
+	use      sessionUse
+
 	mu    sync.RWMutex
 	gen   uint64 // advanced by Invalidate
 	cache map[[sha256.Size]byte]*Principal
@@ -92,18 +95,32 @@ func (a *Authenticator) Authenticate(ctx context.Context, credential string) (*P
 	if p == nil {
 		return nil, ErrUnknownKey
 	}
-	if !p.expiresAt.IsZero() && !a.now().Before(p.expiresAt) {
+	if p.expiresAt.IsZero() {
+		return p, nil
+	}
+	now := a.now()
+	if !now.Before(p.expiresAt) {
+		if p.SessionID != "" {
+			return nil, errLoginExpired
+		}
 		return nil, httpapi.Errorf(http.StatusUnauthorized,
 			"This API key expired at %s. Ask an admin for a new one.", p.expiresAt.UTC().Format(time.RFC3339))
+	}
+	if p.SessionID != "" {
+		a.note(p, now)
 	}
 	return p, nil
 }
 
 var masterPrincipal = &Principal{Role: apitype.RoleProxyAdmin, Master: true, models: everything}
 
-// load reads a key from the store. It returns a nil principal, and no
-// error, for a credential that is no key, so that the miss is cached too.
+// load reads a key or a session from the store. It returns a nil
+// principal, and no error, for a credential that is neither, so that the
+// miss is cached too.
 func (a *Authenticator) load(ctx context.Context, credential string, sum [sha256.Size]byte) (*Principal, error) {
+	if a.sessions != nil && looksLikeJWT(credential) {
+		return a.loadSession(ctx, credential)
+	}
 	if !strings.HasPrefix(credential, "sk-") {
 		return nil, nil
 	}

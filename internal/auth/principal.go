@@ -11,6 +11,7 @@ package auth
 
 import (
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/litellm-go/gateway/internal/apitype"
@@ -19,19 +20,24 @@ import (
 
 // Principal is an authenticated caller. It is shared between requests and
 // must not be modified.
+//
+// A principal authenticated by a CLI session token has no Key; its Role is
+// its user's current role and its models those of its user and team.
 type Principal struct {
-	Role    string // one of the apitype.Role* names
-	Master  bool   // authenticated with the master key
-	UserID  string // empty for the master key and for keys without a user
-	TeamID  string
-	KeyHash string // hash of the virtual key used; empty for the master key
+	Role      string // one of the apitype.Role* names
+	Master    bool   // authenticated with the master key
+	UserID    string // empty for the master key and for keys without a user
+	TeamID    string
+	KeyHash   string // hash of the virtual key used; empty otherwise
+	SessionID string // jti of the CLI session token used; empty otherwise
 
 	Key  *store.Key  // nil for the master key
 	User *store.User // nil when the key has no user
 	Team *store.Team // nil when the key has no team
 
 	models    access
-	expiresAt time.Time // zero: never
+	expiresAt time.Time    // zero: never
+	lastTouch atomic.Int64 // unix seconds of the last recorded session use
 }
 
 // IsAdmin reports whether the caller may change anything.

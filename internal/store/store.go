@@ -118,6 +118,10 @@ type Tx interface {
 	// DeleteModel removes the model with the given id, or ErrNotFound.
 	DeleteModel(ctx context.Context, id string) error
 
+	SessionTx
+	LoginTx
+	SpendTx
+
 	// Revision returns a number that grows whenever a management record
 	// changes. Two equal revisions mean nothing changed in between.
 	Revision(ctx context.Context) (int64, error)

@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// SpendTx records what requests cost and resets budgets. None of these
+// writes advances the revision: spend changes on every request, and caches
+// must not be dropped for it.
+type SpendTx interface {
+	// AddSpend inserts the records and adds each record's cost to the
+	// spend of its key, user and team (those that are set and exist), all
+	// in one transaction. ErrExists if a request id is already recorded.
+	AddSpend(ctx context.Context, records []SpendRecord) error
+	// ListSpend returns records ordered by start time, then request id,
+	// filtered by f, and the total number that match.
+	ListSpend(ctx context.Context, f SpendFilter) ([]*SpendRecord, int, error)
+	// DueBudgets returns the keys, users and teams whose BudgetResetAt is
+	// at or before now.
+	DueBudgets(ctx context.Context, now time.Time) ([]BudgetRef, error)
+	// ResetBudget sets the spend of one key, user or team to zero and its
+	// BudgetResetAt to next, or ErrNotFound.
+	ResetBudget(ctx context.Context, ref BudgetRef, next time.Time) error
+}
+
+// Budget owners, the Kind of a BudgetRef.
+const (
+	BudgetKey  = "key"
+	BudgetUser = "user"
+	BudgetTeam = "team"
+)
+
+// BudgetRef names the owner of a budget.
+type BudgetRef struct {
+	Kind     string // BudgetKey, BudgetUser or BudgetTeam
+	ID       string // key hash, user id or team id
+	Duration string // its BudgetDuration, such as "30d"
+}
+
+// SpendRecord is the cost of one request through the gateway.
+type SpendRecord struct {
+	RequestID        string
+	KeyHash          string // empty for the master key and session tokens
+	SessionID        string // set for CLI session tokens
+	UserID           string
+	TeamID           string
+	Model            string // the public model name asked for
+	DeploymentID     string // model_info.id of the deployment that answered
+	Provider         string
+	PromptTokens     int64
+	CompletionTokens int64
+	Cost             float64 // USD
+	Status           int     // HTTP status sent to the client
+	StartedAt        time.Time
+	Duration         time.Duration
+}
+
+// SpendFilter narrows ListSpend. Empty fields match everything; a zero
+// time means no bound.
+type SpendFilter struct {
+	UserID  string
+	TeamID  string
+	KeyHash string
+	Model   string
+	Start   time.Time // inclusive
+	End     time.Time // exclusive
+	Page
+}
