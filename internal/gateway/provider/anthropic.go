@@ -78,7 +78,7 @@ func (a *anthropicAdapter) whole(ctx context.Context, d *Deployment, resp *http.
 	if err != nil {
 		return nil, fmt.Errorf("provider %s: encode completion: %w", d.Provider, err)
 	}
-	return &Response{Status: http.StatusOK, Header: responseHeader(resp.Header, jsonType),
+	return &Response{Status: http.StatusOK, Header: responseHeader(resp.Header, "application/json"),
 		Body: body, Usage: *out.Usage}, nil
 }
 

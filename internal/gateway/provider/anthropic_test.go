@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +54,7 @@ func TestAnthropicChat(t *testing.T) {
 	if diff := cmp.Diff(decodeJSON(t, wantOut), decodeJSON(t, out)); diff != "" {
 		t.Errorf("client got (-want +got):\n%s", diff)
 	}
+	assertNoKey(t, out, fmt.Sprint(resp.Header))
 	if resp.Usage != (chat.Usage{PromptTokens: 20, CompletionTokens: 8, TotalTokens: 28}) {
 		t.Errorf("Usage = %+v", resp.Usage)
 	}

@@ -40,7 +40,8 @@ type client struct {
 	now func() time.Time
 }
 
-// Shared header values; net/http never modifies a request's headers.
+// Header values shared by all requests; net/http never modifies a
+// request's headers. Responses get their own.
 var (
 	jsonType       = []string{"application/json"}
 	eventStreamTyp = []string{"text/event-stream"}
@@ -67,7 +68,7 @@ func (c *client) send(ctx context.Context, d *Deployment, req *http.Request) (
 
 // newPost returns a POST of a JSON body to url, cancelled with ctx.
 func newPost(ctx context.Context, url string, body []byte) (*http.Request, error) {
-	return http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPost, url, bytes.NewReader(body))
+	return http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 }
 
 // readBody reads a whole answer, sized from its Content-Length when known.
@@ -91,13 +92,20 @@ func readBody(r io.Reader, size int64) ([]byte, error) {
 	}
 }
 
-// copyClientHeader sets the client headers the caller chose to pass, less
-// any credential (those are the adapter's to set), and the content type.
+// notPassed are client headers never sent upstream: credentials are the
+// adapter's to set, the others describe the client's connection or would
+// stop the transport from decoding the answer it must read.
+var notPassed = map[string]bool{
+	"Authorization": true, "Api-Key": true, "X-Api-Key": true, "Cookie": true,
+	"Accept-Encoding": true, "Connection": true, "Content-Length": true, "Host": true,
+	"Te": true, "Transfer-Encoding": true, "Upgrade": true,
+}
+
+// copyClientHeader sets the client headers the caller chose to pass, and
+// the content type.
 func copyClientHeader(h http.Header, r *Request) {
 	for k, v := range r.Header {
-		switch http.CanonicalHeaderKey(k) {
-		case "Authorization", "Api-Key", "X-Api-Key", "Cookie":
-		default:
+		if !notPassed[http.CanonicalHeaderKey(k)] {
 			h[k] = v
 		}
 	}
@@ -136,9 +144,9 @@ var forwarded = func() map[string]string {
 // responseHeader returns the headers for the client: the content type and
 // the upstream's request id and rate limits. Nothing else is passed on:
 // cookies, server names and encodings are the upstream's business.
-func responseHeader(up http.Header, contentType []string) http.Header {
+func responseHeader(up http.Header, contentType string) http.Header {
 	h := make(http.Header, 4)
-	h["Content-Type"] = contentType
+	h["Content-Type"] = []string{contentType}
 	for k, v := range up {
 		if name, ok := forwarded[k]; ok {
 			h[name] = v

@@ -112,7 +112,12 @@ func TestUpstreamErrors(t *testing.T) {
 func TestTransportErrors(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
-	slow := newTestServer(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	slow := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-t.Context().Done():
+		}
+	})
 
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
@@ -128,7 +133,10 @@ func TestTransportErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d, a := deployment(t, "openai", tt.base)
-			_, err := a.Do(tt.ctx, d, &Request{Op: OpChat, Body: []byte(`{}`)})
+			err := within(t, func() error {
+				_, err := a.Do(tt.ctx, d, &Request{Op: OpChat, Body: []byte(`{}`)})
+				return err
+			})
 			var e *UpstreamError
 			if !errors.As(err, &e) || e.Status != tt.status || !e.Retryable {
 				t.Fatalf("error = %v, want a retryable %d", err, tt.status)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // testKey is the upstream key of test deployments; it must never reach a
@@ -136,6 +137,21 @@ func do(t *testing.T, a Adapter, d *Deployment, r *Request) (*Response, string, 
 	var w flushWriter
 	_, err = resp.WriteTo(&w)
 	return resp, w.String(), err
+}
+
+// within runs fn and returns its error, failing the test if fn has not
+// returned after a generous time: the code under test hangs.
+func within(t *testing.T, fn func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("no answer after 10s")
+		return nil
+	}
 }
 
 // assertNoKey fails when the test key shows in any of the texts.

@@ -54,6 +54,9 @@ func TestMockChatStream(t *testing.T) {
 		}
 		resp.Close()
 
+		if len(w.flushes) == 0 {
+			t.Fatal("nothing was flushed")
+		}
 		var text strings.Builder
 		var usage *chat.Usage
 		for _, ev := range w.flushes[:len(w.flushes)-1] {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -11,50 +10,6 @@ import (
 	"github.com/litellm-go/gateway/internal/gateway/provider/chat"
 	"github.com/litellm-go/gateway/internal/gateway/provider/rawjson"
 )
-
-// textCompletion is the legacy /v1/completions answer and stream chunk.
-type textCompletion struct {
-	ID      string       `json:"id"`
-	Object  string       `json:"object"` // "text_completion"
-	Created int64        `json:"created"`
-	Model   string       `json:"model"`
-	Choices []textChoice `json:"choices"`
-	Usage   *chat.Usage  `json:"usage,omitempty"`
-}
-
-type textChoice struct {
-	Text         string  `json:"text"`
-	Index        int     `json:"index"`
-	Logprobs     *int    `json:"logprobs"` // always null here
-	FinishReason *string `json:"finish_reason"`
-}
-
-func (m *mock) completion(ctx context.Context, in *mockRequest, text string) *Response {
-	u := mockUsage(in.prompt, text)
-	stop := chat.FinishStop
-	c := textCompletion{ID: m.id("cmpl-"), Object: "text_completion",
-		Created: m.now().Unix(), Model: in.Model}
-	if !in.stream {
-		c.Choices, c.Usage = []textChoice{{Text: text, FinishReason: &stop}}, &u
-		body, _ := json.Marshal(c)
-		return wholeMock(body, u)
-	}
-	var sse []byte
-	for _, w := range words(text) {
-		c.Choices = []textChoice{{Text: w}}
-		b, _ := json.Marshal(c)
-		sse = appendData(sse, b)
-	}
-	c.Choices = []textChoice{{FinishReason: &stop}}
-	b, _ := json.Marshal(c)
-	sse = appendData(sse, b)
-	if in.includeUsage() {
-		c.Choices, c.Usage = []textChoice{}, &u
-		b, _ := json.Marshal(c)
-		sse = appendData(sse, b)
-	}
-	return streamMock(ctx, sse, u)
-}
 
 type embeddingList struct {
 	Object string      `json:"object"` // "list"

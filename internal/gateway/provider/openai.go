@@ -44,9 +44,9 @@ func (a *openAI) Do(ctx context.Context, d *Deployment, r *Request) (*Response, 
 	if err != nil {
 		return nil, transportError(ctx, d.Provider, err)
 	}
-	ct := resp.Header["Content-Type"]
-	if len(ct) == 0 {
-		ct = jsonType
+	ct := resp.Header.Get("Content-Type")
+	if ct == "" {
+		ct = "application/json"
 	}
 	u, _ := usageOf(out)
 	return &Response{Status: resp.StatusCode, Header: responseHeader(resp.Header, ct),

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -36,7 +37,8 @@ func TestOpenAIPassThrough(t *testing.T) {
 			d, a := deployment(t, tt.provider, f.URL+tt.base)
 			in := `{"messages":[{"role":"user","content":"Hi \"there\""}],"model":"public-name","temperature":0}`
 			resp, out, err := do(t, a, d, &Request{Op: tt.op, Body: []byte(in),
-				Header: http.Header{"Authorization": {"Bearer client-key"}, "X-Trace": {"t1"}}})
+				Header: http.Header{"Authorization": {"Bearer client-key"}, "X-Trace": {"t1"},
+					"Accept-Encoding": {"br"}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,9 +57,11 @@ func TestOpenAIPassThrough(t *testing.T) {
 			if tt.authHeader != "Authorization" && got.header.Get("Authorization") != "" {
 				t.Error("the client's Authorization reached the upstream")
 			}
-			if got.header.Get("X-Trace") != "t1" || got.header.Get("Content-Type") != "application/json" {
+			if got.header.Get("X-Trace") != "t1" || got.header.Get("Content-Type") != "application/json" ||
+				got.header.Get("Accept-Encoding") == "br" {
 				t.Errorf("upstream headers = %v", got.header)
 			}
+			assertNoKey(t, out, fmt.Sprint(resp.Header))
 			if out != answer {
 				t.Errorf("client got %s, want the upstream's answer unchanged", out)
 			}

@@ -42,7 +42,7 @@ func (p *passthrough) translate(dst []byte, ev *event) ([]byte, error) {
 		// error body and no [DONE].
 		p.finished = true
 		return p.forwardError(dst, ev, data)
-	case bytes.Contains(data, usageKey) && !nullUsage(data):
+	case mayHaveUsage(data):
 		if u, ok := usageOf(data); ok {
 			p.u = u
 			if p.dropUsage && !hasChoices(data) {
@@ -81,19 +81,19 @@ func (p *passthrough) forwardError(dst []byte, ev *event, body []byte) ([]byte, 
 		Retryable: true} // the stream broke, whatever its cause
 }
 
-// nullUsage is a fast test for the "usage":null that every chunk but the
-// last carries under include_usage. It looks after the last "usage" key
-// only; a false answer just means the full parse runs.
-func nullUsage(chunk []byte) bool {
+// mayHaveUsage is a fast test that spares most chunks the full parse:
+// false when there is no "usage" key or when the last one is null, as in
+// every chunk but one under include_usage.
+func mayHaveUsage(chunk []byte) bool {
 	i := bytes.LastIndex(chunk, usageKey)
 	if i < 0 {
 		return false
 	}
 	rest := bytes.TrimLeft(chunk[i+len(usageKey):], " \t\r\n")
 	if len(rest) == 0 || rest[0] != ':' {
-		return false
+		return true // a string "usage", not a key: let the parser decide
 	}
-	return bytes.HasPrefix(bytes.TrimLeft(rest[1:], " \t\r\n"), []byte("null"))
+	return !bytes.HasPrefix(bytes.TrimLeft(rest[1:], " \t\r\n"), []byte("null"))
 }
 
 // hasChoices reports whether a chunk has a non-empty "choices" array: the

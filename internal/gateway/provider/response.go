@@ -58,5 +58,5 @@ func (r *Response) Close() error {
 
 // newStreamResponse wraps an upstream event stream.
 func newStreamResponse(s *stream, up http.Header) *Response {
-	return &Response{Status: http.StatusOK, Header: responseHeader(up, eventStreamTyp), stream: s}
+	return &Response{Status: http.StatusOK, Header: responseHeader(up, "text/event-stream"), stream: s}
 }

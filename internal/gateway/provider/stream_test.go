@@ -205,8 +205,11 @@ func TestClientCancelStopsUpstream(t *testing.T) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		io.WriteString(w, chunk1)
 		w.(http.Flusher).Flush()
-		<-r.Context().Done()
-		close(upstreamDone)
+		select {
+		case <-r.Context().Done():
+			close(upstreamDone)
+		case <-t.Context().Done(): // the test failed; let the server close
+		}
 	})
 	d, a := deployment(t, "openai", f.URL)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -218,14 +221,15 @@ func TestClientCancelStopsUpstream(t *testing.T) {
 	defer resp.Close()
 
 	w := &flushWriter{flushed: make(chan string, 1)}
-	done := make(chan error, 1)
 	go func() {
-		_, err := resp.WriteTo(w)
-		done <- err
+		<-w.flushed
+		cancel() // the client went away
 	}()
-	<-w.flushed
-	cancel() // the client went away
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	err = within(t, func() error {
+		_, err := resp.WriteTo(w)
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
 		t.Errorf("WriteTo error = %v, want context.Canceled", err)
 	}
 	select {
@@ -239,8 +243,11 @@ func TestClientCancelBeforeAnswer(t *testing.T) {
 	arrived, upstreamDone := make(chan struct{}), make(chan struct{})
 	f := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		close(arrived)
-		<-r.Context().Done()
-		close(upstreamDone)
+		select {
+		case <-r.Context().Done():
+			close(upstreamDone)
+		case <-t.Context().Done():
+		}
 	})
 	d, a := deployment(t, "openai", f.URL)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -248,7 +255,10 @@ func TestClientCancelBeforeAnswer(t *testing.T) {
 		<-arrived
 		cancel()
 	}()
-	_, err := a.Do(ctx, d, &Request{Op: OpChat, Body: []byte(`{}`)})
+	err := within(t, func() error {
+		_, err := a.Do(ctx, d, &Request{Op: OpChat, Body: []byte(`{}`)})
+		return err
+	})
 	var e *UpstreamError
 	if !errors.Is(err, context.Canceled) || errors.As(err, &e) {
 		t.Errorf("error = %v, want context.Canceled and no UpstreamError", err)
