@@ -6,6 +6,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Dex, the OpenID Connect provider of the SSO login tests, takes minutes
+# to build: CI builds it here, a developer on request.
+if [[ ${CI:-} == true ]]; then
+	scripts/build-dex.sh
+elif [[ ! -x bin/dex ]]; then
+	echo "test.sh: no bin/dex; the SSO login tests will skip (run scripts/build-dex.sh)" >&2
+elif [[ bin/dex -ot tools/dex/go.sum ]]; then
+	echo "test.sh: bin/dex is older than tools/dex/go.sum; run scripts/build-dex.sh" >&2
+fi
+if [[ -x bin/dex ]]; then
+	export LITELLM_TEST_DEX_BIN=$PWD/bin/dex
+fi
+if ! command -v chromium >/dev/null; then
+	echo "test.sh: no chromium; the browser tests will skip (or fail under CI)" >&2
+fi
+
 pg_started=""
 if pg_env=$(scripts/postgres.sh start); then
 	eval "$pg_env"
