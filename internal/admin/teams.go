@@ -265,6 +265,11 @@ func (a *API) addTeamMembers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = a.Store.InTx(r.Context(), func(tx store.Tx) error {
+		// Read the team again inside the transaction, so that members
+		// added concurrently are kept.
+		if t, err = tx.GetTeam(r.Context(), t.ID); err != nil {
+			return fmt.Errorf("get team: %w", err)
+		}
 		if err := a.addMembers(r.Context(), tx, t, req.Member); err != nil {
 			return err
 		}

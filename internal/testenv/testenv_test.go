@@ -78,6 +78,7 @@ func TestPostgresURLMissing(t *testing.T) {
 // TestPostgresURL checks that each test gets a database of its own, and
 // that it is gone once the test ends.
 func TestPostgresURL(t *testing.T) {
+	RequirePostgres(t)
 	var names []string
 	for i := range 2 {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
