@@ -10,6 +10,7 @@ import (
 type SessionTx interface {
 	// CreateSession inserts a session. ErrExists if the id is taken;
 	// ErrNotFound if its user (or team, when set) does not exist.
+	// Deleting that user or team deletes the session too.
 	CreateSession(ctx context.Context, s *Session) error
 	// GetSession returns the session with the given id, or ErrNotFound.
 	GetSession(ctx context.Context, id string) (*Session, error)
@@ -22,13 +23,12 @@ type SessionTx interface {
 	// revision, so every replica drops its cached copy at once.
 	RevokeSession(ctx context.Context, id string, at time.Time) error
 	// TouchSessions records when sessions were last used, in one batch.
-	// Unknown ids are skipped. It does not advance the revision.
+	// Unknown ids are skipped, and a LastUsedAt never moves back. It does
+	// not advance the revision.
 	TouchSessions(ctx context.Context, lastUsed map[string]time.Time) error
 	// DeleteExpiredSessions removes sessions that expired before the given
 	// time and returns how many.
 	DeleteExpiredSessions(ctx context.Context, before time.Time) (int, error)
-	//
-	// Deleting a user or a team deletes their sessions too.
 
 	// SigningKeys returns every stored signing key, oldest first.
 	SigningKeys(ctx context.Context) ([]SigningKey, error)
@@ -41,8 +41,9 @@ type SessionTx interface {
 type LoginTx interface {
 	// CreatePendingLogin inserts a login. ErrExists if the id is taken.
 	CreatePendingLogin(ctx context.Context, l *PendingLogin) error
-	// GetPendingLogin returns the login, or ErrNotFound (also when it has
-	// expired at the time given by its ExpiresAt: callers check).
+	// GetPendingLogin returns the login, or ErrNotFound. An expired login
+	// is returned until DeleteExpiredLogins removes it: callers compare
+	// its ExpiresAt with their clock.
 	GetPendingLogin(ctx context.Context, id string) (*PendingLogin, error)
 	// UpdatePendingLogin replaces the stored login that has l.ID, or
 	// ErrNotFound.
@@ -59,7 +60,8 @@ type LoginTx interface {
 	// provider. ErrExists if the hash is taken.
 	CreateAuthState(ctx context.Context, a *AuthState) error
 	// TakeAuthState returns and deletes the state with the given hash, or
-	// ErrNotFound: a state can be used once.
+	// ErrNotFound: a state can be used once, even by concurrent callers.
+	// Like GetPendingLogin, it returns an expired state.
 	TakeAuthState(ctx context.Context, stateHash string) (*AuthState, error)
 }
 

@@ -23,9 +23,10 @@ func newPostgresDialect() *dialect {
 		name:    "postgres",
 		dollar:  true,
 		noLimit: nil, // LIMIT NULL is no limit
-		// Every write advances the revision, so writers queue on its row
-		// anyway. InTx locks the row before anything else: a read-modify-
-		// write inside it is then safe, and no two writers can deadlock.
+		// Management writes advance the revision, so they queue on its row
+		// anyway. InTx and the writes that leave the revision alone (spend,
+		// logins) lock the row before anything else: a read-modify-write
+		// in InTx is then safe, and no two writers can deadlock.
 		lockWrites:     "SELECT value FROM revision WHERE id = 1 FOR UPDATE",
 		lockMigrations: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", migrationLockKey),
 		migrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (

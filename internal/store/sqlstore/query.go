@@ -72,9 +72,20 @@ func listPage[T any](
 }
 
 // count runs a SELECT COUNT(*) query. listPage needs it when the page is
-// past the end: with no row, there is no count either.
+// past the end: with no row, there is no count either. ListSpend always
+// counts with it.
 func (t *tx) count(ctx context.Context, query string, args ...any) (int, error) {
 	var n int
 	err := t.queryRow(ctx, query, args...).Scan(&n)
 	return n, err
+}
+
+// deleteCount runs a DELETE and returns how many rows it removed.
+func (t *tx) deleteCount(ctx context.Context, query string, args ...any) (int, error) {
+	res, err := t.exec(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }

@@ -17,23 +17,39 @@ import (
 // behind and the transaction usable. fn must make its calls through tx:
 // calling the Store's own write methods from fn waits for fn to end.
 func (s *Store) InTx(ctx context.Context, fn func(tx store.Tx) error) error {
-	return s.inTx(ctx, true, func(t *tx) error { return fn(t) })
+	return s.inTx(ctx, txExplicit, func(t *tx) error { return fn(t) })
 }
 
-// inTx runs fn in a write transaction. An explicit transaction, one of
-// InTx, takes the write lock first (see dialect.lockWrites) and advances
-// the revision at its first write. The others serve one write method of
-// the Store and advance the revision first thing, which takes the same
-// lock: every writer takes it before anything else, so none can deadlock.
-func (s *Store) inTx(ctx context.Context, explicit bool, fn func(t *tx) error) error {
+// txKind says what a write transaction serves.
+type txKind int
+
+const (
+	// txExplicit is a transaction of InTx. It takes the write lock first
+	// (see dialect.lockWrites) and advances the revision at its first
+	// management write.
+	txExplicit txKind = iota
+	// txManage serves one management write of the Store. It advances the
+	// revision first thing, which takes the same lock.
+	txManage
+	// txQuiet serves one write of the Store that no cache holds (spend, a
+	// login in progress, a session touched). It takes the write lock
+	// first and leaves the revision alone.
+	txQuiet
+)
+
+// inTx runs fn in a write transaction. Every writer takes the write lock
+// before anything else, so none can deadlock, and a quiet write cannot
+// slip between the read and the write of a read-modify-write in InTx (an
+// update of a key's spend, say).
+func (s *Store) inTx(ctx context.Context, kind txKind, fn func(t *tx) error) error {
 	sqlTx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer sqlTx.Rollback() // after Commit, a no-op
 
-	t := &tx{q: sqlTx, d: s.d, now: s.now, explicit: explicit}
-	if err := t.begin(ctx); err != nil {
+	t := &tx{q: sqlTx, d: s.d, now: s.now, explicit: kind == txExplicit}
+	if err := t.begin(ctx, kind); err != nil {
 		return err
 	}
 	if err := fn(t); err != nil {
@@ -56,8 +72,8 @@ type tx struct {
 	stmts *stmtCache // prepared reads; nil in transactions and on PostgreSQL
 }
 
-func (t *tx) begin(ctx context.Context) error {
-	if !t.explicit {
+func (t *tx) begin(ctx context.Context, kind txKind) error {
+	if kind == txManage {
 		return t.bump(ctx)
 	}
 	if t.d.lockWrites == "" {
@@ -82,10 +98,28 @@ func (t *tx) bump(ctx context.Context) error {
 	return nil
 }
 
-// write runs op, a change of one record, and advances the revision. In an
-// explicit transaction op runs in a savepoint, so that when it fails the
-// rows it already changed (a team's members, say) are restored.
+// write runs op, a change of one management record, and advances the
+// revision.
 func (t *tx) write(ctx context.Context, op func() error) error {
+	return t.atomic(ctx, func() error {
+		if err := op(); err != nil {
+			return err
+		}
+		return t.bump(ctx)
+	})
+}
+
+// writeQuiet runs op, a change that no cache holds, and leaves the
+// revision alone.
+func (t *tx) writeQuiet(ctx context.Context, op func() error) error {
+	return t.atomic(ctx, op)
+}
+
+// atomic runs op, which may change several rows, as a whole. In an
+// explicit transaction op runs in a savepoint, so that when it fails the
+// rows it already changed (a team's members, say) are restored. Outside
+// InTx, op has a transaction of its own, which its failure rolls back.
+func (t *tx) atomic(ctx context.Context, op func() error) error {
 	if !t.explicit {
 		return op()
 	}
@@ -93,9 +127,6 @@ func (t *tx) write(ctx context.Context, op func() error) error {
 		return err
 	}
 	err := op()
-	if err == nil {
-		err = t.bump(ctx)
-	}
 	if err != nil {
 		if _, rbErr := t.q.ExecContext(ctx, "ROLLBACK TO SAVEPOINT write"); rbErr != nil {
 			return errors.Join(err, rbErr)
@@ -107,7 +138,7 @@ func (t *tx) write(ctx context.Context, op func() error) error {
 	return err
 }
 
-// Revision returns the counter that every write advances.
+// Revision returns the counter that every management write advances.
 func (t *tx) Revision(ctx context.Context) (int64, error) {
 	var rev int64
 	err := t.q.QueryRowContext(ctx, "SELECT value FROM revision WHERE id = 1").Scan(&rev)

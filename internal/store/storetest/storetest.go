@@ -14,7 +14,15 @@
 //     delete, and writes that name a missing user or team (a member, a
 //     key's owner) report store.ErrNotFound.
 //   - Within InTx a failed write leaves nothing behind and the transaction
-//     usable; concurrent InTx read-modify-writes lose no update.
+//     usable; concurrent InTx read-modify-writes lose no update, not even
+//     to a concurrent AddSpend.
+//   - Expired sessions, pending logins and auth states are returned until
+//     the Delete methods remove them: callers compare ExpiresAt with their
+//     own clock. A record that expires at the time given to a Delete
+//     method is kept.
+//   - TouchSessions never moves a LastUsedAt back.
+//   - AddSpend and ResetBudget change Spend and BudgetResetAt only, not
+//     UpdatedAt.
 package storetest
 
 import (
@@ -49,6 +57,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"tx", txTests},
 		{"revision", revisionTests},
 		{"concurrency", concurrencyTests},
+		{"sessions", sessionTests},
+		{"logins", loginTests},
+		{"spend", spendTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
