@@ -240,12 +240,20 @@ func (a *API) updateKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.applyKeyRequest(r, p, k, &req); err != nil {
+	// Read and write in one transaction, so that spend recorded meanwhile
+	// is not overwritten.
+	err = a.Store.InTx(r.Context(), func(tx store.Tx) error {
+		if k, err = tx.GetKey(r.Context(), k.Hash); err != nil {
+			return fmt.Errorf("get key: %w", err)
+		}
+		if err := a.applyKeyRequest(r, p, k, &req); err != nil {
+			return err
+		}
+		k.UpdatedAt = a.Now().UTC()
+		return tx.UpdateKey(r.Context(), k)
+	})
+	if err != nil {
 		return err
-	}
-	k.UpdatedAt = a.Now().UTC()
-	if err := a.Store.UpdateKey(r.Context(), k); err != nil {
-		return fmt.Errorf("update key: %w", err)
 	}
 	a.changed()
 	a.audit(r.Context(), p, "key updated", "key_name", k.Name)

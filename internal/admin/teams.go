@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -234,17 +235,30 @@ func (a *API) updateTeam(w http.ResponseWriter, r *http.Request) error {
 	if len(req.MembersWithRoles) > 0 {
 		return badRequest("members_with_roles cannot be set by /team/update; use /team/member_add and /team/member_delete")
 	}
-	if err := a.applyTeamRequest(p, t, &req); err != nil {
-		return err
-	}
-	return a.saveTeam(w, r, p, t, "team updated")
+	return a.modifyTeam(w, r, p, t.ID, "team updated", func(_ store.Tx, t *store.Team) error {
+		return a.applyTeamRequest(p, t, &req)
+	})
 }
 
-// saveTeam stores a changed team and answers with it.
-func (a *API) saveTeam(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *store.Team, action string) error {
-	t.UpdatedAt = a.Now().UTC()
-	if err := a.Store.UpdateTeam(r.Context(), t); err != nil {
-		return fmt.Errorf("update team: %w", err)
+// modifyTeam reads the team again inside a transaction, changes it with
+// fn and stores it, so that concurrent changes (and spend recorded in the
+// meantime) are kept; then it answers with the team.
+func (a *API) modifyTeam(w http.ResponseWriter, r *http.Request, p *auth.Principal, id, action string,
+	fn func(tx store.Tx, t *store.Team) error) error {
+	var t *store.Team
+	err := a.Store.InTx(r.Context(), func(tx store.Tx) error {
+		var err error
+		if t, err = tx.GetTeam(r.Context(), id); err != nil {
+			return fmt.Errorf("get team: %w", err)
+		}
+		if err := fn(tx, t); err != nil {
+			return err
+		}
+		t.UpdatedAt = a.Now().UTC()
+		return tx.UpdateTeam(r.Context(), t)
+	})
+	if err != nil {
+		return err
 	}
 	a.changed()
 	a.audit(r.Context(), p, action, "team_id", t.ID)
@@ -264,24 +278,9 @@ func (a *API) addTeamMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = a.Store.InTx(r.Context(), func(tx store.Tx) error {
-		// Read the team again inside the transaction, so that members
-		// added concurrently are kept.
-		if t, err = tx.GetTeam(r.Context(), t.ID); err != nil {
-			return fmt.Errorf("get team: %w", err)
-		}
-		if err := a.addMembers(r.Context(), tx, t, req.Member); err != nil {
-			return err
-		}
-		t.UpdatedAt = a.Now().UTC()
-		return tx.UpdateTeam(r.Context(), t)
+	return a.modifyTeam(w, r, p, t.ID, "team members added", func(tx store.Tx, t *store.Team) error {
+		return a.addMembers(r.Context(), tx, t, req.Member)
 	})
-	if err != nil {
-		return err
-	}
-	a.changed()
-	a.audit(r.Context(), p, "team members added", "team_id", t.ID, "count", len(req.Member))
-	return a.writeTeam(w, r, t)
 }
 
 func (a *API) deleteTeamMember(w http.ResponseWriter, r *http.Request) error {
@@ -307,17 +306,13 @@ func (a *API) deleteTeamMember(w http.ResponseWriter, r *http.Request) error {
 	if userID == "" {
 		return badRequest("user_id or user_email is required")
 	}
-	kept := t.Members[:0:0]
-	for _, m := range t.Members {
-		if m.UserID != userID {
-			kept = append(kept, m)
-		}
-	}
-	if len(kept) == len(t.Members) {
+	if member, _ := (&auth.Principal{UserID: userID}).InTeam(t); !member {
 		return notFound("User %q is not a member of team %q.", userID, t.ID)
 	}
-	t.Members = kept
-	return a.saveTeam(w, r, p, t, "team member removed")
+	return a.modifyTeam(w, r, p, t.ID, "team member removed", func(_ store.Tx, t *store.Team) error {
+		t.Members = slices.DeleteFunc(t.Members, func(m store.Member) bool { return m.UserID == userID })
+		return nil
+	})
 }
 
 func (a *API) deleteTeams(w http.ResponseWriter, r *http.Request) error {

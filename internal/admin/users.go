@@ -207,18 +207,25 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if req.UserID == nil || *req.UserID == "" {
 		return badRequest("user_id is required")
 	}
-	u, err := a.Store.GetUser(r.Context(), *req.UserID)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound("User %q not found.", *req.UserID)
-	} else if err != nil {
-		return err
-	}
-	if err := a.applyUserRequest(p, u, &req); err != nil {
-		return err
-	}
-	if err := a.Store.UpdateUser(r.Context(), u); errors.Is(err, store.ErrExists) {
-		return badRequest("user_email %q belongs to another user", u.Email)
-	} else if err != nil {
+	var u *store.User
+	err := a.Store.InTx(r.Context(), func(tx store.Tx) error {
+		var err error
+		if u, err = tx.GetUser(r.Context(), *req.UserID); errors.Is(err, store.ErrNotFound) {
+			return notFound("User %q not found.", *req.UserID)
+		} else if err != nil {
+			return err
+		}
+		if err := a.applyUserRequest(p, u, &req); err != nil {
+			return err
+		}
+		if err := tx.UpdateUser(r.Context(), u); errors.Is(err, store.ErrExists) {
+			return badRequest("user_email %q belongs to another user", u.Email)
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	a.changed()
