@@ -148,7 +148,8 @@ func (c *Client) newRequest(ctx context.Context, method, path string,
 	}
 	u := *c.base
 	u.Path = strings.TrimRight(c.base.Path, "/") + ref.Path
-	u.RawPath = ""
+	// Keep escapes such as %2F inside a path segment (an ID in the path).
+	u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + ref.EscapedPath()
 	u.RawQuery = ref.RawQuery
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
@@ -165,8 +166,17 @@ func (c *Client) newRequest(ctx context.Context, method, path string,
 // call sends in as JSON (no body when nil) and decodes a 2xx answer into
 // out. Any other status becomes an *APIError.
 func (c *Client) call(ctx context.Context, method, path string, in, out any) error {
+	return c.callWith(ctx, method, path, nil, in, out)
+}
+
+// callWith is call with extra request headers.
+func (c *Client) callWith(ctx context.Context, method, path string, header http.Header,
+	in, out any) error {
 	var body io.Reader
-	h := http.Header{}
+	h := header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {

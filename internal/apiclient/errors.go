@@ -8,8 +8,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	"unicode/utf8"
 
 	"github.com/litellm-go/gateway/internal/apitype"
@@ -25,6 +27,9 @@ const maxMessage = 200
 type APIError struct {
 	Status  int
 	Message string
+	// RetryAfter is how long the gateway asked the client to wait, from
+	// a Retry-After header in seconds (RFC 9110 §10.2.3); 0 when absent.
+	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -74,7 +79,18 @@ func (c *Client) ErrorFrom(resp *Response) *APIError {
 	if c.apiKey != "" {
 		msg = strings.ReplaceAll(msg, c.apiKey, "[redacted]")
 	}
-	return &APIError{Status: resp.Status, Message: msg}
+	return &APIError{Status: resp.Status, Message: msg, RetryAfter: retryAfter(resp.Header)}
+}
+
+// retryAfter reads a Retry-After header given in seconds. The HTTP-date
+// form is ignored: the gateway sends seconds, and a date would need a
+// clock that agrees with the gateway's.
+func retryAfter(h http.Header) time.Duration {
+	n, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After")))
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return time.Duration(n) * time.Second
 }
 
 // messageOf extracts the message of an error body. The typed shapes come

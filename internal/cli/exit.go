@@ -54,6 +54,9 @@ func (a *app) explain(err error) (int, string) {
 		netE *apiclient.UnreachableError
 		decE *apiclient.DecodeError
 	)
+	if code, msg, ok := a.explainLogin(err); ok {
+		return code, msg
+	}
 	switch {
 	case errors.As(err, &ue):
 		return exitUsage, ue.Error()
@@ -87,9 +90,11 @@ func (a *app) explainAPI(e *apiclient.APIError) (int, string) {
 		todo := "Pass --api-key or set " + envAPIKey + "."
 		switch a.keySource {
 		case keyNone:
-			return exitAuth, say("the gateway requires an API key", todo)
+			return exitAuth, say("the gateway requires an API key",
+				"Run "+a.loginCommand()+", or pass --api-key or set "+envAPIKey+".")
 		case keyStored:
-			return exitAuth, say("the gateway rejected the stored credential", todo)
+			return exitAuth, say("the gateway rejected your login",
+				"Run "+a.loginCommand()+" again, or pass --api-key.")
 		}
 		return exitAuth, say("the gateway rejected the API key", todo)
 	case s == http.StatusForbidden:
