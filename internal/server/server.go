@@ -17,6 +17,8 @@ import (
 
 	"github.com/litellm-go/gateway/internal/admin"
 	"github.com/litellm-go/gateway/internal/auth"
+	"github.com/litellm-go/gateway/internal/auth/clilogin"
+	"github.com/litellm-go/gateway/internal/auth/signer"
 	"github.com/litellm-go/gateway/internal/catalog"
 	"github.com/litellm-go/gateway/internal/config"
 	"github.com/litellm-go/gateway/internal/gateway"
@@ -53,11 +55,13 @@ type Server struct {
 	auth     *auth.Authenticator
 	catalog  *catalog.Catalog
 	sealer   *secret.Sealer
+	signer   *signer.Signer
 	registry *prometheus.Registry
 	handler  http.Handler
 
-	stopWatch context.CancelFunc
-	watchDone sync.WaitGroup
+	stop context.CancelFunc // stops background work
+	bg   sync.WaitGroup
+	bctx context.Context
 }
 
 // New builds a gateway from a validated config. The caller must Close it.
@@ -81,8 +85,14 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Server, error)
 		return nil, err
 	}
 	s.auth = auth.NewAuthenticator(s.store, s.catalog, cfg.GeneralSettings.MasterKey, opts.Now)
-	s.handler = s.routes()
-	s.startWatch()
+	s.bctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
+	login, err := s.newLogin(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.handler = s.routes(login)
+	s.background(s.watch)
 	return s, nil
 }
 
@@ -147,7 +157,7 @@ func (s *Server) loadCatalog(ctx context.Context) error {
 
 // routes builds the handler: every API on one mux, behind the request
 // middleware.
-func (s *Server) routes() http.Handler {
+func (s *Server) routes(login *clilogin.Service) http.Handler {
 	mux := http.NewServeMux()
 	s.registry = prometheus.NewRegistry()
 	metrics := newMetrics(s.registry)
@@ -155,6 +165,7 @@ func (s *Server) routes() http.Handler {
 	(&admin.API{Store: s.store, Auth: s.auth, Catalog: s.catalog, Sealer: s.sealer,
 		Log: s.log, Now: s.opts.Now}).Register(mux)
 	(&gateway.API{Auth: s.auth, Catalog: s.catalog, Log: s.log}).Register(mux)
+	s.mountLogin(mux, login)
 
 	limit := int64(s.cfg.GeneralSettings.MaxRequestSizeMB * 1 << 20)
 	return s.middleware(metrics, httpapi.LimitBody(limit, mux))
@@ -189,9 +200,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
+// background runs fn until the server is closed.
+func (s *Server) background(fn func(ctx context.Context)) {
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		fn(s.bctx)
+	}()
+}
+
 // Close stops background work and closes the store.
 func (s *Server) Close() error {
-	s.stopWatch()
-	s.watchDone.Wait()
+	s.stop()
+	s.bg.Wait()
 	return s.store.Close()
 }

@@ -7,34 +7,28 @@ import (
 	"github.com/litellm-go/gateway/internal/catalog"
 )
 
-// startWatch polls the store's revision so that changes made through
-// another replica (or straight in the database) reach this one's caches
-// within watchInterval.
-func (s *Server) startWatch() {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.stopWatch = cancel
-	s.watchDone.Add(1)
-	go func() {
-		defer s.watchDone.Done()
-		last, _ := s.store.Revision(ctx)
-		t := time.NewTicker(watchInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			rev, err := s.store.Revision(ctx)
-			if err != nil || rev == last {
-				continue
-			}
-			last = rev
-			if err := s.reload(ctx); err != nil {
-				s.log.Warn("reload after a change in the database", "err", err)
-			}
+// watch polls the store's revision so that changes made through another
+// replica (or straight in the database) reach this one's caches within
+// watchInterval.
+func (s *Server) watch(ctx context.Context) {
+	last, _ := s.store.Revision(ctx)
+	t := time.NewTicker(watchInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
-	}()
+		rev, err := s.store.Revision(ctx)
+		if err != nil || rev == last {
+			continue
+		}
+		last = rev
+		if err := s.reload(ctx); err != nil {
+			s.log.Warn("reload after a change in the database", "err", err)
+		}
+	}
 }
 
 // reload refreshes the models added at run time and drops cached callers.
