@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/litellm-go/gateway/internal/auth"
+	"github.com/litellm-go/gateway/internal/auth/signer"
+	"github.com/litellm-go/gateway/internal/auth/signer/signertest"
 	"github.com/litellm-go/gateway/internal/catalog"
 	"github.com/litellm-go/gateway/internal/config"
 	"github.com/litellm-go/gateway/internal/secret"
@@ -51,5 +53,41 @@ func must(b *testing.B, err error) {
 	b.Helper()
 	if err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkAuthenticateSessionCached measures a CLI session token on the
+// hot path once verified: no signature check and no database read.
+func BenchmarkAuthenticateSessionCached(b *testing.B) {
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now().UTC()
+	must(b, st.CreateUser(ctx, &store.User{ID: "u", Role: "internal_user", CreatedAt: now, UpdatedAt: now}))
+	must(b, st.CreateSession(ctx, &store.Session{ID: "s1", UserID: "u", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+	sealer, _ := secret.NewSealer("sk-salt")
+	sgn, err := signer.New(ctx, &signertest.KeyStore{}, sealer, signer.Options{Issuer: "gw", Audience: "cli"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	token, err := sgn.Issue(signer.Claims{Subject: "u", SessionID: "s1", Role: "internal_user",
+		IssuedAt: now, ExpiresAt: now.Add(time.Hour)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat := catalog.New([]config.Deployment{{ModelName: "a"}}, now)
+	a := auth.NewAuthenticator(st, cat, "sk-master", time.Now)
+	a.EnableSessions(sgn)
+	if _, err := a.Authenticate(ctx, token); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if p, err := a.Authenticate(ctx, token); err != nil || !p.CanUseModel("a") {
+			b.Fatalf("authenticate: %v", err)
+		}
 	}
 }
