@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/litellm-go/gateway/internal/apitype"
+	"github.com/litellm-go/gateway/internal/policy"
 	"github.com/litellm-go/gateway/internal/store"
 )
 
@@ -122,7 +123,7 @@ func (p limitsPatch) apply(l *store.Limits, now time.Time) error {
 	if p.BudgetDuration != nil {
 		l.BudgetDuration, l.BudgetResetAt = *p.BudgetDuration, nil
 		if *p.BudgetDuration != "" {
-			d, err := parseDuration(*p.BudgetDuration)
+			d, err := policy.ParseDuration(*p.BudgetDuration)
 			if err != nil {
 				return badRequest("budget_duration: %s", err)
 			}

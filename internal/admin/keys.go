@@ -11,6 +11,7 @@ import (
 	"github.com/litellm-go/gateway/internal/apitype"
 	"github.com/litellm-go/gateway/internal/auth"
 	"github.com/litellm-go/gateway/internal/httpapi"
+	"github.com/litellm-go/gateway/internal/policy"
 	"github.com/litellm-go/gateway/internal/secret"
 	"github.com/litellm-go/gateway/internal/store"
 )
@@ -93,7 +94,7 @@ func (a *API) applyKeyRequest(r *http.Request, p *auth.Principal, k *store.Key, 
 	if req.Duration != nil {
 		k.ExpiresAt = nil
 		if *req.Duration != "" {
-			d, err := parseDuration(*req.Duration)
+			d, err := policy.ParseDuration(*req.Duration)
 			if err != nil {
 				return badRequest("duration: %s", err)
 			}
