@@ -29,10 +29,17 @@ func (r result) String() string {
 // in a directory of its own, and returns what it printed.
 func run(t *testing.T, env map[string]string, path string, args ...string) result {
 	t.Helper()
+	return runIn(t, t.TempDir(), env, path, args...)
+}
+
+// runIn is run with home as the home and working directory, so that
+// several runs share what the binary keeps there, such as a stored login.
+func runIn(t testing.TB, home string, env map[string]string, path string,
+	args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), runDeadline)
 	defer cancel()
 	var stdout, stderr strings.Builder
-	home := t.TempDir()
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Dir = home
 	cmd.Env = environ(home, env)

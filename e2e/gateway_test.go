@@ -44,13 +44,14 @@ type gateway struct {
 // gatewayOptions describe a gateway to start. The zero value runs the
 // example config in a new directory.
 type gatewayOptions struct {
-	dir string            // config directory, shared to share the SQLite file
-	env map[string]string // added to, or replacing, the default environment
+	dir  string            // config directory, shared to share the SQLite file
+	env  map[string]string // added to, or replacing, the default environment
+	port int               // port to listen on; a free one when zero
 }
 
 // startGateway starts a gateway, waits until it is ready and stops it
 // when the test ends, failing the test unless it exits cleanly with 0.
-func startGateway(t *testing.T, opts gatewayOptions) *gateway {
+func startGateway(t testing.TB, opts gatewayOptions) *gateway {
 	t.Helper()
 	if opts.dir == "" {
 		opts.dir = exampleConfigDir(t)
@@ -95,11 +96,15 @@ func configDir(tb testing.TB, text string) string {
 	return dir
 }
 
-// launchGateway starts litellm on a free port without waiting for it.
+// launchGateway starts litellm on opts.port, or a free port, without waiting
+// for it.
 func launchGateway(opts gatewayOptions) (*gateway, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
+	port := opts.port
+	if port == 0 {
+		var err error
+		if port, err = freePort(); err != nil {
+			return nil, err
+		}
 	}
 	env := map[string]string{"LITELLM_MASTER_KEY": masterKey}
 	for k, v := range opts.env {
@@ -213,7 +218,7 @@ func (g *gateway) terminate() error {
 
 // get sends GET path with key as bearer (none when empty) and returns the
 // status and body.
-func (g *gateway) get(t *testing.T, path, key string) (int, []byte) {
+func (g *gateway) get(t testing.TB, path, key string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, g.url+path, nil)
 	if err != nil {

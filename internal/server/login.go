@@ -23,10 +23,7 @@ const sessionFlushInterval = 30 * time.Second
 // authenticator accept session tokens.
 func (s *Server) newLogin(ctx context.Context) (*clilogin.Service, error) {
 	env := s.opts.Env
-	enabled, ttl, err := clilogin.Settings(env)
-	if err != nil {
-		return nil, err
-	}
+	enabled, ttl := s.login.enabled, s.login.ttl
 	public, _ := env("PROXY_BASE_URL")
 	issuer := public
 	if issuer == "" {

@@ -56,6 +56,10 @@ type Server struct {
 	catalog  *catalog.Catalog
 	sealer   *secret.Sealer
 	signer   *signer.Signer
+	login    struct {
+		enabled bool
+		ttl     time.Duration
+	}
 	registry *prometheus.Registry
 	handler  http.Handler
 
@@ -74,6 +78,11 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Server, error)
 	}
 	s.logIgnored()
 	var err error
+	// Settings come first: a bad value must stop the gateway before it
+	// creates or migrates a database.
+	if s.login.enabled, s.login.ttl, err = clilogin.Settings(opts.Env); err != nil {
+		return nil, err
+	}
 	if s.sealer, err = secret.NewSealer(cfg.SaltKey); err != nil {
 		return nil, err
 	}
