@@ -48,15 +48,15 @@ type Options struct {
 
 // Server is a gateway ready to serve.
 type Server struct {
-	cfg      *config.Config
-	opts     Options
-	log      *slog.Logger
-	store    store.Store
-	auth     *auth.Authenticator
-	catalog  *catalog.Catalog
-	sealer   *secret.Sealer
-	signer   *signer.Signer
-	login    struct {
+	cfg     *config.Config
+	opts    Options
+	log     *slog.Logger
+	store   store.Store
+	auth    *auth.Authenticator
+	catalog *catalog.Catalog
+	sealer  *secret.Sealer
+	signer  *signer.Signer
+	login   struct {
 		enabled bool
 		ttl     time.Duration
 	}
