@@ -22,11 +22,13 @@ if ! command -v chromium >/dev/null; then
 	echo "test.sh: no chromium; the browser tests will skip (or fail under CI)" >&2
 fi
 
+# Stop the cluster at the end only if this run started it.
 pg_started=""
+scripts/postgres.sh status >/dev/null 2>&1 || pg_started=1
 if pg_env=$(scripts/postgres.sh start); then
 	eval "$pg_env"
-	pg_started=1
 else
+	pg_started=""
 	echo "test.sh: PostgreSQL could not be started; its tests will skip (or fail under CI)" >&2
 fi
 cleanup() {
