@@ -5,6 +5,7 @@ package servertest
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -43,6 +44,7 @@ type Options struct {
 	Env         map[string]string // environment seen by the gateway, instead of the process's
 	DatabaseURL string            // postgres://... to use PostgreSQL
 	Now         func() time.Time  // the gateway's clock; time.Now when nil
+	Log         *slog.Logger      // the gateway's logger; discards when nil
 }
 
 // Gateway is a running gateway. It is stopped when the test ends.
@@ -80,7 +82,7 @@ func Start(t testing.TB, opts Options) *Gateway {
 		g.MasterKey = cfg.GeneralSettings.MasterKey
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, cfg, server.Options{Env: env, Now: opts.Now})
+	srv, err := server.New(ctx, cfg, server.Options{Env: env, Now: opts.Now, Log: opts.Log})
 	if err != nil {
 		cancel()
 		t.Fatalf("servertest: start gateway: %v", err)
