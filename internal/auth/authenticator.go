@@ -59,7 +59,8 @@ func NewAuthenticator(s store.Store, c *catalog.Catalog, masterKey string, now f
 }
 
 // Credential returns the bearer credential of a request: the
-// Authorization header's Bearer value, else x-litellm-api-key.
+// Authorization header's Bearer value, else x-litellm-api-key, else
+// x-api-key.
 func Credential(r *http.Request) string {
 	if h := r.Header.Get("Authorization"); h != "" {
 		if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
@@ -67,7 +68,11 @@ func Credential(r *http.Request) string {
 		}
 		return strings.TrimSpace(h)
 	}
-	return strings.TrimSpace(r.Header.Get("x-litellm-api-key"))
+	if v := strings.TrimSpace(r.Header.Get("x-litellm-api-key")); v != "" {
+		return v
+	}
+	// Anthropic's SDKs send their key in x-api-key.
+	return strings.TrimSpace(r.Header.Get("x-api-key"))
 }
 
 // Authenticate resolves a credential. Errors are *httpapi.Error values

@@ -168,6 +168,7 @@ func (a *app) newRootCmd() *cobra.Command {
 		a.newWhoamiCmd(),
 		a.newAuthCmd(),
 		a.newModelsCmd(),
+		a.newChatCmd(),
 		a.newKeysCmd(),
 		a.newUsersCmd(),
 		a.newTeamsCmd(),

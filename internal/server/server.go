@@ -21,9 +21,9 @@ import (
 	"github.com/litellm-go/gateway/internal/auth/signer"
 	"github.com/litellm-go/gateway/internal/catalog"
 	"github.com/litellm-go/gateway/internal/config"
-	"github.com/litellm-go/gateway/internal/gateway"
 	"github.com/litellm-go/gateway/internal/httpapi"
 	"github.com/litellm-go/gateway/internal/secret"
+	"github.com/litellm-go/gateway/internal/spend"
 	"github.com/litellm-go/gateway/internal/store"
 	"github.com/litellm-go/gateway/internal/store/sqlstore"
 )
@@ -56,6 +56,7 @@ type Server struct {
 	catalog *catalog.Catalog
 	sealer  *secret.Sealer
 	signer  *signer.Signer
+	spend   *spend.Recorder
 	login   struct {
 		enabled bool
 		ttl     time.Duration
@@ -173,7 +174,7 @@ func (s *Server) routes(login *clilogin.Service) http.Handler {
 	s.registerOps(mux)
 	(&admin.API{Store: s.store, Auth: s.auth, Catalog: s.catalog, Sealer: s.sealer,
 		Log: s.log, Now: s.opts.Now}).Register(mux)
-	(&gateway.API{Auth: s.auth, Catalog: s.catalog, Log: s.log}).Register(mux)
+	s.mountGateway(mux)
 	s.mountLogin(mux, login)
 
 	limit := int64(s.cfg.GeneralSettings.MaxRequestSizeMB * 1 << 20)
@@ -222,5 +223,6 @@ func (s *Server) background(fn func(ctx context.Context)) {
 func (s *Server) Close() error {
 	s.stop()
 	s.bg.Wait()
+	s.flushSpend()
 	return s.store.Close()
 }

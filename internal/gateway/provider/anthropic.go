@@ -21,6 +21,9 @@ type anthropicAdapter struct {
 var anthropicVersion = []string{anthropic.Version}
 
 func (a *anthropicAdapter) Do(ctx context.Context, d *Deployment, r *Request) (*Response, error) {
+	if r.Op == OpMessages {
+		return a.native(ctx, d, r)
+	}
 	if r.Op != OpChat {
 		return nil, unsupported(d.Provider, r.Op)
 	}

@@ -29,6 +29,9 @@ const (
 	OpCompletions Operation = "completions" // /v1/completions
 	OpEmbeddings  Operation = "embeddings"  // /v1/embeddings
 	OpResponses   Operation = "responses"   // /v1/responses
+	// OpMessages is Anthropic's /v1/messages, passed through natively to
+	// anthropic deployments only; other adapters answer it as unsupported.
+	OpMessages Operation = "messages"
 )
 
 // path returns the endpoint of o under an OpenAI-style api_base.

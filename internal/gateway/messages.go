@@ -1,0 +1,117 @@
+package gateway
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/litellm-go/gateway/internal/catalog"
+	"github.com/litellm-go/gateway/internal/gateway/messages"
+	"github.com/litellm-go/gateway/internal/gateway/provider"
+	"github.com/litellm-go/gateway/internal/gateway/router"
+	"github.com/litellm-go/gateway/internal/httpapi"
+)
+
+// messagesHeaders are the client headers passed to Anthropic with a
+// Messages request: they select the API version and beta features the
+// body was written for.
+var messagesHeaders = []string{"Anthropic-Version", "Anthropic-Beta"}
+
+// messages serves Anthropic's POST /v1/messages. Anthropic deployments
+// get the request as it is; the others get it as a chat completion, whose
+// answer is translated back.
+func (a *API) messages(w http.ResponseWriter, r *http.Request) error {
+	req, err := readRequest(r, "")
+	if err != nil {
+		return err
+	}
+	x, err := a.begin(w, r, req)
+	if err != nil {
+		return err
+	}
+	native := &provider.Request{Op: provider.OpMessages, Body: req.body, Stream: req.stream,
+		Header: http.Header{}}
+	for _, k := range messagesHeaders {
+		if v := r.Header.Values(k); len(v) > 0 {
+			native.Header[k] = v
+		}
+	}
+	var translated *provider.Request
+	return x.run(&router.Call{Group: x.group, Allowed: x.p.CanUseModel, Send: x.sendMessages,
+		Prepare: func(e *catalog.Entry) (*provider.Request, error) {
+			if speaksMessages(e) {
+				return native, nil
+			}
+			if translated == nil {
+				body, err := messages.ToChat(req.body)
+				if err != nil {
+					return nil, httpapi.Errorf(http.StatusBadRequest, "%v", err)
+				}
+				translated = &provider.Request{Op: provider.OpChat, Body: body, Stream: req.stream}
+			}
+			return translated, nil
+		}})
+}
+
+// speaksMessages reports whether a deployment takes Messages requests
+// natively. A mock answers in chat form, whatever its provider.
+func speaksMessages(e *catalog.Entry) bool {
+	return e.Params.Provider == "anthropic" && e.Params.MockResponse == nil
+}
+
+// sendMessages copies an answer to a Messages request, translating a
+// chat completion.
+func (x *exchange) sendMessages(a *router.Answer) error {
+	if a.Request.Op == provider.OpMessages {
+		return x.send(a)
+	}
+	x.ans = a
+	if !a.Streaming() {
+		body, err := messages.FromChat(a.Body, x.model)
+		if err != nil {
+			return &provider.UpstreamError{Provider: a.Entry.Params.Provider,
+				Status: http.StatusBadGateway, Type: "api_error", Code: "502",
+				Message: "upstream answer could not be translated", Err: err}
+		}
+		return x.sendWhole(a, body)
+	}
+	s := messages.NewStream(x.streamWriter(a), x.model)
+	_, err := a.WriteTo(s)
+	switch {
+	case err == nil:
+		err = s.Finish(a.Usage)
+	case x.sent:
+		status, msg := http.StatusBadGateway, "upstream stream broken off"
+		var ue *provider.UpstreamError
+		if errors.As(err, &ue) {
+			status, msg = ue.Status, ue.Message
+		}
+		s.Fail(status, msg)
+	}
+	x.setTrailerCost(a)
+	return err
+}
+
+// anthropicErrors adapts h for Anthropic's clients: errors are sent as
+// {"type": "error", "error": {"type", "message"}}.
+func anthropicErrors(log *slog.Logger, h httpapi.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		var e *httpapi.Error
+		if !errors.As(err, &e) {
+			log.ErrorContext(r.Context(), "request failed", "method", r.Method,
+				"path", r.URL.Path, "err", err)
+			e = &httpapi.Error{Status: http.StatusInternalServerError,
+				Message: "internal error; the gateway's log has the details"}
+		}
+		for k, vs := range e.Header {
+			w.Header()[k] = vs
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(e.Status)
+		w.Write(append(messages.ErrorBody(e.Status, e.Message), '\n'))
+	})
+}

@@ -1,0 +1,83 @@
+package gateway_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// postMessages sends a Messages request the way Anthropic's SDKs do: the
+// key in x-api-key.
+func postMessages(t *testing.T, url, key, body string) (int, http.Header, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url+"/v1/messages", strings.NewReader(body))
+	if key != "" {
+		req.Header.Set("X-Api-Key", key)
+	}
+	req.Header.Set("Anthropic-Version", "2023-06-01")
+	req.Header.Set("Anthropic-Beta", "some-feature-2025")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, resp.Header, readAll(t, resp.Body)
+}
+
+func TestMessagesRouting(t *testing.T) {
+	g, oai, ant, key := routeGateway(t)
+	const body = `{"model":"%s","max_tokens":64,"system":"Be brief.","thinking":{"type":"enabled","budget_tokens":32},
+		"messages":[{"role":"user","content":"Hi"}]}`
+
+	status, h, raw := postMessages(t, g.URL, key, strings.Replace(body, "%s", "claude-up", 1))
+	if status != 200 || h.Get("x-litellm-model-id") != "dep-anthropic" {
+		t.Fatalf("native: status %d: %s", status, raw)
+	}
+	got := ant.last(t)
+	if got.body["model"] != "claude-up-2025" || got.body["thinking"] == nil || got.body["system"] != "Be brief." ||
+		got.header.Get("Anthropic-Beta") != "some-feature-2025" {
+		t.Errorf("Anthropic upstream got %v with headers %v; want the request as sent, model replaced",
+			got.body, got.header)
+	}
+
+	status, _, raw = postMessages(t, g.URL, key, strings.Replace(body, "%s", "gpt-up", 1))
+	if status != 200 || !strings.Contains(raw, `"type":"message"`) || !strings.Contains(raw, answer) {
+		t.Fatalf("translated: status %d: %s", status, raw)
+	}
+	msgs, _ := oai.last(t).body["messages"].([]any)
+	if len(msgs) != 2 || msgs[0].(map[string]any)["role"] != "system" {
+		t.Errorf("OpenAI upstream got messages %v, want the system prompt first", msgs)
+	}
+}
+
+func TestMessagesErrors(t *testing.T) {
+	g, _, _, key := routeGateway(t)
+	tests := []struct {
+		name, key, body string
+		status          int
+		typ, message    string
+	}{
+		{"no key", "", `{"model":"gpt-up"}`, 401, "authentication_error", "No API key"},
+		{"wrong key", "sk-wrong", `{"model":"gpt-up"}`, 401, "authentication_error", "Invalid API key"},
+		{"unknown model", key, `{"model":"nope","max_tokens":1,"messages":[]}`, 404, "not_found_error", "nope"},
+		{"not allowed", key, `{"model":"secret-model","max_tokens":1,"messages":[]}`, 403,
+			"permission_error", "You are not allowed to use model secret-model"},
+		{"bad turn", key, `{"model":"gpt-up","max_tokens":1,"messages":[{"role":"system","content":"x"}]}`,
+			400, "invalid_request_error", "unsupported role"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, _, raw := postMessages(t, g.URL, tt.key, tt.body)
+			var e struct {
+				Type  string
+				Error struct{ Type, Message string }
+			}
+			if err := json.Unmarshal([]byte(raw), &e); err != nil || status != tt.status || e.Type != "error" ||
+				e.Error.Type != tt.typ || !strings.Contains(e.Error.Message, tt.message) {
+				t.Errorf("status %d: %s; want %d %s with %q", status, raw, tt.status, tt.typ, tt.message)
+			}
+		})
+	}
+}
