@@ -40,13 +40,13 @@ var (
 	kindNames   = [numKinds]string{"Key", "User", "Team"}
 )
 
-// each enforce limits on their own share. Shared counters (Redis) would
-// make limits exact across replicas.
 // Limiter enforces rate limits and budgets. It is safe for concurrent use:
 // each owner has a lock of its own, and owners are spread over 32 maps per
 // kind, so requests of different owners rarely wait on each other.
 //
 // TODO(#4): counters live in one process; replicas behind one database
+// each enforce limits on their own share. Shared counters (Redis) would
+// make limits exact across replicas.
 type Limiter struct {
 	now    func() time.Time
 	seed   maphash.Seed

@@ -108,12 +108,12 @@ type PendingLogin struct {
 	ExpiresAt        time.Time
 }
 
-// and live ten minutes, but sealing them would keep every secret at rest
-// unreadable.
 // AuthState is a redirect to the identity provider awaiting its callback.
 // It is looked up by the hash of the OAuth state parameter.
 //
 // TODO(#3): Nonce and Verifier are stored in clear; they are single-use
+// and live ten minutes, but sealing them would keep every secret at rest
+// unreadable.
 type AuthState struct {
 	StateHash string
 	LoginID   string // the pending CLI login it serves; empty for other logins

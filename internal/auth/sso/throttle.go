@@ -80,12 +80,12 @@ type counter struct {
 	lockedUntil time.Time
 }
 
-// shared store would make the lockout hold across replicas.
 // throttle counts failed logins. An attempt counts from the moment it
 // begins, so that parallel guesses cannot all pass before the first
 // failure is recorded.
 //
 // TODO(#3): failed-login counters are per replica and in memory; a
+// shared store would make the lockout hold across replicas.
 type throttle struct {
 	opts  ThrottleOptions
 	mu    sync.Mutex

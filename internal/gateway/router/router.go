@@ -55,13 +55,13 @@ type Router struct {
 	states map[string]*health // by deployment id, kept across catalog changes
 }
 
-// LiteLLM's default_fallbacks and content_policy_fallbacks are not read.
 // New returns a router over the deployments of c with the given settings,
 // which config.Parse fills with their defaults (see DefaultSettings).
 // usage-based-routing and usage-based-routing-v2 pick the deployment that
 // used the fewest tokens this minute, counted by this replica.
 //
 // TODO(#4): wildcard model names (such as "openai/*") are not routed, and
+// LiteLLM's default_fallbacks and content_policy_fallbacks are not read.
 func New(c *catalog.Catalog, s config.RouterSettings, o Options) *Router {
 	r := &Router{catalog: c, settings: s, pick: strategyOf(s.RoutingStrategy),
 		now: o.Now, sleep: o.Sleep, rand: o.Rand, log: o.Log,

@@ -57,13 +57,13 @@ var dueBudgets = func() string {
 	return strings.Join(parts, " UNION ALL ") + " ORDER BY 1, 2"
 }()
 
-// per request under load (see docs/benchmarks.md); fewer, larger
-// statements or a cheaper log table would lift throughput.
 // AddSpend inserts the records, then adds their cost to their owners: one
 // update per owner, with the sum of its records, skipping owners that no
 // longer exist.
 //
 // TODO(#4): at ~55 µs a record, writing spend is most of the gateway's CPU
+// per request under load (see docs/benchmarks.md); fewer, larger
+// statements or a cheaper log table would lift throughput.
 func (t *tx) AddSpend(ctx context.Context, records []store.SpendRecord) error {
 	return wrap("add spend", t.writeQuiet(ctx, func() error {
 		for chunk := range slices.Chunk(records, spendChunk) {
