@@ -128,6 +128,14 @@ func TestUsersAndTeams(t *testing.T) {
 
 	// A plain member may not change the team; its admin may.
 	g.MustDo(t, 403, "POST", "/team/update", u.Key, map[string]any{"team_id": "eng", "team_alias": "x"})
+	var lead apitype.GenerateKeyResponse
+	g.MustDo(t, 200, "POST", "/key/generate", m, map[string]any{
+		"user_id": team.MembersWithRoles[0].UserID}).JSON(t, &lead)
+	var renamed apitype.TeamInfo
+	g.MustDo(t, 200, "POST", "/team/update", lead.Key, map[string]any{"team_id": "eng", "team_alias": "Eng"}).JSON(t, &renamed)
+	if renamed.TeamAlias == nil || *renamed.TeamAlias != "Eng" {
+		t.Errorf("team admin's update: alias = %v", renamed.TeamAlias)
+	}
 
 	// Deleting users is all or nothing, and removes their keys.
 	g.MustDo(t, 404, "POST", "/user/delete", m, map[string]any{"user_ids": []string{"ann", "nobody"}})
