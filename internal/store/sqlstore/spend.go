@@ -61,9 +61,9 @@ var dueBudgets = func() string {
 // update per owner, with the sum of its records, skipping owners that no
 // longer exist.
 //
-// TODO(#4): at ~55 µs a record, writing spend is most of the gateway's CPU
-// per request under load (see docs/benchmarks.md); fewer, larger
-// statements or a cheaper log table would lift throughput.
+// TODO(#4): a batch costs about 50 µs a record on SQLite, a third of it the
+// commit's fsync; under load that is a sizeable share of the gateway's CPU
+// (see docs/benchmarks.md). Larger batches or fewer indexes would help.
 func (t *tx) AddSpend(ctx context.Context, records []store.SpendRecord) error {
 	return wrap("add spend", t.writeQuiet(ctx, func() error {
 		for chunk := range slices.Chunk(records, spendChunk) {
