@@ -106,7 +106,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, credential string) (*P
 	now := a.now()
 	if !now.Before(p.expiresAt) {
 		if p.SessionID != "" {
-			return nil, errLoginExpired
+			return nil, ErrLoginExpired
 		}
 		return nil, httpapi.Errorf(http.StatusUnauthorized,
 			"This API key expired at %s. Ask an admin for a new one.", p.expiresAt.UTC().Format(time.RFC3339))

@@ -22,7 +22,8 @@ const touchEvery = time.Minute
 // caller learns nothing from it.
 var (
 	ErrInvalidToken = httpapi.Errorf(http.StatusUnauthorized, "Invalid or revoked token.")
-	errLoginExpired = httpapi.Errorf(http.StatusUnauthorized,
+	// ErrLoginExpired is the answer to a session token past its expiry.
+	ErrLoginExpired = httpapi.Errorf(http.StatusUnauthorized,
 		"Your CLI login has expired. Run `litellm-proxy login` to sign in again.")
 )
 
@@ -47,7 +48,7 @@ func looksLikeJWT(s string) bool {
 func (a *Authenticator) loadSession(ctx context.Context, token string) (*Principal, error) {
 	c, err := a.sessions.Verify(ctx, token)
 	if errors.Is(err, signer.ErrExpired) {
-		return nil, errLoginExpired
+		return nil, ErrLoginExpired
 	}
 	if err != nil {
 		return nil, ErrInvalidToken

@@ -20,8 +20,7 @@ var (
 	// A forged, revoked or foreign token gets the Authenticator's one
 	// answer, so that a caller learns nothing from it.
 	errBadToken = auth.ErrInvalidToken
-	errExpired  = httpapi.Errorf(http.StatusUnauthorized,
-		"Your CLI login has expired. Run `litellm-proxy login` to sign in again.")
+	errExpired  = auth.ErrLoginExpired
 )
 
 // SessionInfo describes a session in GET /session/list: the fields of
@@ -53,10 +52,11 @@ func teamOf(s *store.Session) *string {
 	return &s.TeamID
 }
 
-// bearerSession verifies the caller's session token and returns its live
-// session row. The Authenticator will do this for every route once it
-// accepts session tokens; these two routes do it themselves so that they
-// need no more than the Signer.
+// bearerSession verifies the caller's session token and returns its
+// session row, revoked or not. Logout and the session check do not go
+// through the Authenticator: a second logout of a revoked session must
+// succeed, and someone removed from their team must still be able to log
+// out.
 func (s *Service) bearerSession(r *http.Request) (*store.Session, error) {
 	tok := auth.Credential(r)
 	if tok == "" {
