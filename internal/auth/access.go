@@ -2,8 +2,10 @@ package auth
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/litellm-go/gateway/internal/catalog"
+	"github.com/litellm-go/gateway/internal/config"
 )
 
 // Special entries of a models list, as LiteLLM names them.
@@ -11,20 +13,46 @@ const (
 	AllProxyModels  = "all-proxy-models"  // every model of the gateway
 	AllTeamModels   = "all-team-models"   // on a key: whatever its team may use
 	NoDefaultModels = "no-default-models" // on a user: no model outside a team
+	AnyModel        = "*"                 // every model, as all-proxy-models
 )
 
 // access is a resolved set of model names.
 type access struct {
 	all   bool
 	names map[string]struct{}
+	// patterns are the list's entries with a '*', such as "openai/*": a
+	// name one of them matches is allowed, as in LiteLLM. An intersection
+	// of lists makes conjunctions: a name is allowed when it matches every
+	// pattern of one of them.
+	patterns [][]*config.Pattern
 }
 
 func (a access) allows(name string) bool {
 	if a.all {
 		return true
 	}
-	_, ok := a.names[name]
-	return ok
+	if _, ok := a.names[name]; ok {
+		return true
+	}
+	if len(a.patterns) == 0 {
+		return false
+	}
+	// As LiteLLM, "openai/*" also allows "gpt-4o", whose family is
+	// OpenAI's; a name of no known family is not taken for anyone's.
+	qualified := name
+	if provider, _, ok := strings.Cut(name, "/"); !ok || !config.IsKnownProvider(provider) {
+		if family, ok := config.FamilyProvider(name); ok {
+			qualified = family + "/" + name
+		}
+	}
+	return slices.ContainsFunc(a.patterns, func(conj []*config.Pattern) bool {
+		for _, p := range conj {
+			if !p.Matches(name) && !p.Matches(qualified) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 var everything = access{all: true}
@@ -39,7 +67,7 @@ func resolve(list []string, snap *catalog.Snapshot, team access) access {
 	a := access{names: make(map[string]struct{}, len(list))}
 	for _, m := range list {
 		switch m {
-		case AllProxyModels:
+		case AllProxyModels, AnyModel:
 			return everything
 		case AllTeamModels:
 			if team.all {
@@ -48,6 +76,7 @@ func resolve(list []string, snap *catalog.Snapshot, team access) access {
 			for n := range team.names {
 				a.names[n] = struct{}{}
 			}
+			a.patterns = append(a.patterns, team.patterns...)
 		case NoDefaultModels:
 			// Adds nothing: the list is not empty, so it grants no model.
 		default:
@@ -57,13 +86,19 @@ func resolve(list []string, snap *catalog.Snapshot, team access) access {
 				}
 				continue
 			}
+			if config.IsPattern(m) {
+				a.patterns = append(a.patterns, []*config.Pattern{config.CompilePattern(m)})
+				continue
+			}
 			a.names[m] = struct{}{}
 		}
 	}
 	return a
 }
 
-// intersect returns the models both a and b allow.
+// intersect returns the models both a and b allow: the names of each
+// that the other allows, and every pattern of one with every pattern of
+// the other.
 func intersect(a, b access) access {
 	switch {
 	case a.all:
@@ -73,8 +108,18 @@ func intersect(a, b access) access {
 	}
 	out := access{names: make(map[string]struct{})}
 	for n := range a.names {
-		if _, ok := b.names[n]; ok {
+		if b.allows(n) {
 			out.names[n] = struct{}{}
+		}
+	}
+	for n := range b.names {
+		if a.allows(n) {
+			out.names[n] = struct{}{}
+		}
+	}
+	for _, pa := range a.patterns {
+		for _, pb := range b.patterns {
+			out.patterns = append(out.patterns, slices.Concat(pa, pb))
 		}
 	}
 	return out
@@ -118,15 +163,31 @@ func (p *Principal) CanGrant(list []string, snap *catalog.Snapshot) bool {
 			return false
 		}
 	}
+	// A pattern is the caller's to grant when their own access takes in
+	// its text: "openai/*" covers "openai/gpt-*".
+	for _, conj := range want.patterns {
+		covered := func(q *config.Pattern) bool { return p.models.allows(q.String()) }
+		if !slices.ContainsFunc(conj, covered) {
+			return false
+		}
+	}
 	return true
 }
 
-// KnownModel reports whether a models-list entry means something: a model,
-// an access group or one of the special names.
+// KnownModel reports whether a models-list entry means something: a model
+// (one a pattern model name serves included), an access group, one of the
+// special names, or a pattern that matches a model name.
 func KnownModel(entry string, snap *catalog.Snapshot) bool {
 	switch entry {
-	case AllProxyModels, AllTeamModels, NoDefaultModels:
+	case AllProxyModels, AllTeamModels, NoDefaultModels, AnyModel:
 		return true
 	}
-	return snap.Has(entry) || snap.Group(entry) != nil
+	if snap.Serves(entry) || snap.Group(entry) != nil {
+		return true
+	}
+	if config.IsPattern(entry) {
+		p := config.CompilePattern(entry)
+		return slices.ContainsFunc(snap.Names(), p.Matches)
+	}
+	return false
 }

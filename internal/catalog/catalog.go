@@ -28,6 +28,9 @@ type Snapshot struct {
 	byName  map[string][]*Entry // model name -> its deployments
 	groups  map[string][]string // access group -> model names, sorted
 	listing map[string][]byte   // model name -> its /v1/models entry as JSON
+	// patterns are the model names with a '*' (see config.IsPattern),
+	// most specific first, in name order among equals.
+	patterns []*config.Pattern
 }
 
 // Catalog holds the current snapshot.
@@ -77,6 +80,20 @@ func build(entries []*Entry) *Snapshot {
 		}
 	}
 	slices.Sort(s.names)
+	for _, name := range s.names {
+		if config.IsPattern(name) {
+			s.patterns = append(s.patterns, config.CompilePattern(name))
+		}
+	}
+	slices.SortStableFunc(s.patterns, func(p, q *config.Pattern) int {
+		switch {
+		case p.MoreSpecific(q):
+			return -1
+		case q.MoreSpecific(p):
+			return 1
+		}
+		return 0
+	})
 	for _, names := range s.groups {
 		slices.Sort(names)
 	}
@@ -107,6 +124,33 @@ func (s *Snapshot) Names() []string { return s.names }
 func (s *Snapshot) Has(name string) bool {
 	_, ok := s.byName[name]
 	return ok
+}
+
+// Match returns the pattern model name that serves name, the most
+// specific of those that match it, with what its '*'s matched; false when
+// none does. Whether a model name or an alias names name exactly is for
+// the caller to check first: those win over patterns.
+func (s *Snapshot) Match(name string) (pattern string, matched []string, ok bool) {
+	for _, p := range s.patterns {
+		if m, ok := p.Match(name); ok {
+			return p.String(), m, true
+		}
+	}
+	return "", nil, false
+}
+
+// Serves reports whether name is a model of the catalog or one a pattern
+// model name serves.
+func (s *Snapshot) Serves(name string) bool {
+	if s.Has(name) {
+		return true
+	}
+	for _, p := range s.patterns {
+		if p.Matches(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Deployments returns the deployments of a model name, nil if none.

@@ -117,11 +117,16 @@ type LitellmParams struct {
 	// Model is "provider/upstream-model", such as "openai/gpt-4o".
 	// Required.
 	Model string `json:"model"`
+	// Model may have '*'s when ModelName is a pattern (see IsPattern);
+	// they are filled in for each request (see ExpandModel).
+	//
 	// Provider is the part of Model before the first '/', or
-	// custom_llm_provider when that is set. It is one of KnownProviders.
+	// custom_llm_provider when that is set. It is one of KnownProviders,
+	// or empty when that part of Model has a '*' (model "*", say): each
+	// request then names the provider (see InferProvider).
 	Provider string `json:"custom_llm_provider"`
 	// UpstreamModel is the model name sent upstream: Model without the
-	// provider prefix.
+	// provider prefix, all of Model when Provider is empty.
 	UpstreamModel string `json:"upstream_model"`
 	// APIBase is the upstream's base URL. Empty means the provider's public
 	// endpoint. Required for azure, where AZURE_API_BASE is the fallback.

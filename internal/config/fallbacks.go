@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"path"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -33,15 +32,27 @@ func (d *decoder) fallbacks(n *yaml.Node, at string) []map[string][]string {
 	for i, item := range n.Content {
 		m := map[string][]string{}
 		d.each(item, fmt.Sprintf("%s[%d]", at, i), func(k string, v *yaml.Node, kat string) {
-			d.refer(k, v, kat, true)
-			m[k] = d.strings(v, kat)
-			for j, name := range m[k] {
-				d.refer(name, v, fmt.Sprintf("%s[%d]", kat, j), true)
+			if k != AnyModel {
+				d.refer(k, v, kat, true)
 			}
+			m[k] = d.modelNames(v, kat)
 		})
 		out = append(out, m)
 	}
 	return out
+}
+
+// AnyModel is the key of a fallback entry that applies to every model
+// without one of its own.
+const AnyModel = "*"
+
+// modelNames reads a list of model names, each a model_name or an alias.
+func (d *decoder) modelNames(n *yaml.Node, at string) []string {
+	names := d.strings(n, at)
+	for j, name := range names {
+		d.refer(name, n, fmt.Sprintf("%s[%d]", at, j), true)
+	}
+	return names
 }
 
 // aliases reads model_group_alias. A value is a model_name, or LiteLLM's
@@ -94,7 +105,7 @@ func (d *decoder) checkRefs(models []Deployment, aliases map[string]string) {
 
 func hasModel(models []Deployment, name string) bool {
 	for _, m := range models {
-		if ok, _ := path.Match(m.ModelName, name); ok || m.ModelName == name {
+		if m.ModelName == name || IsPattern(m.ModelName) && CompilePattern(m.ModelName).Matches(name) {
 			return true
 		}
 	}

@@ -60,7 +60,9 @@ func (d *decoder) deployment(n *yaml.Node, path string, i int) Deployment {
 	if isNull(params) {
 		d.problem(cmp.Or(params, deref(n)), join(path, "litellm_params"), "required")
 	} else {
-		d.resolving(func() { dep.Params = d.params(params, join(path, "litellm_params")) })
+		d.resolving(func() {
+			dep.Params = d.params(params, join(path, "litellm_params"), dep.ModelName)
+		})
 	}
 	dep.Info = d.info(info, join(path, "model_info"))
 	if dep.Info.ID == "" {
@@ -75,9 +77,9 @@ func deploymentID(i int, modelName, model string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// params reads litellm_params, then splits the model and applies the
-// provider's rules.
-func (d *decoder) params(n *yaml.Node, path string) LitellmParams {
+// params reads litellm_params of the model_name name, then splits the
+// model and applies the provider's rules.
+func (d *decoder) params(n *yaml.Node, path, name string) LitellmParams {
 	p := LitellmParams{Weight: 1}
 	if !d.mapping(n, path) {
 		return p
@@ -88,6 +90,10 @@ func (d *decoder) params(n *yaml.Node, path string) LitellmParams {
 		d.param(&p, k, v, at)
 	})
 	d.model(&p, deref(n), path, seen)
+	if IsPattern(p.Model) && !IsPattern(name) && name != "" {
+		d.problem(seen["model"], path+".model",
+			"has a '*' but model_name %q has none to fill it in", name)
+	}
 	if p.Provider == "azure" {
 		d.azure(&p, deref(n), path, seen)
 	}
@@ -145,6 +151,11 @@ func (d *decoder) model(p *LitellmParams, n *yaml.Node, path string, seen map[st
 		if node == nil {
 			d.problem(n, at, "required"+modelHint)
 		}
+		return
+	}
+	if perRequestProvider(p.Model, p.Provider) {
+		// Such as "*": each request's model names its provider.
+		p.UpstreamModel = p.Model
 		return
 	}
 	provider, upstream, ok := splitModel(p.Model, p.Provider)

@@ -22,8 +22,8 @@ var RoutingStrategies = []string{
 
 // RouterSettings holds router_settings. Where litellm_settings sets the
 // same thing (num_retries, request_timeout as timeout, allowed_fails,
-// cooldown_time, fallbacks, context_window_fallbacks), router_settings
-// wins, as in LiteLLM; these fields hold the merged result.
+// cooldown_time and the four fallback lists), router_settings wins, as in
+// LiteLLM; these fields hold the merged result.
 type RouterSettings struct {
 	// RoutingStrategy is one of RoutingStrategies; default
 	// DefaultRoutingStrategy.
@@ -36,9 +36,13 @@ type RouterSettings struct {
 	AllowedFails int `json:"allowed_fails"`
 	// CooldownTime is in seconds; default DefaultCooldownTime.
 	CooldownTime float64 `json:"cooldown_time"`
-	// Fallbacks and ContextWindowFallbacks: see LitellmSettings.
+	// Fallbacks, ContextWindowFallbacks, ContentPolicyFallbacks and
+	// DefaultFallbacks: see LitellmSettings. A key "*" in a fallback list
+	// applies to every model without an entry of its own, as in LiteLLM.
 	Fallbacks              []map[string][]string `json:"fallbacks,omitempty"`
 	ContextWindowFallbacks []map[string][]string `json:"context_window_fallbacks,omitempty"`
+	ContentPolicyFallbacks []map[string][]string `json:"content_policy_fallbacks,omitempty"`
+	DefaultFallbacks       []string              `json:"default_fallbacks,omitempty"`
 	// ModelGroupAlias maps a name clients may ask for to a model_name.
 	ModelGroupAlias map[string]string `json:"model_group_alias,omitempty"`
 	// RedisHost, RedisPort and RedisPassword locate the Redis that shares
@@ -59,6 +63,8 @@ type retries struct {
 	numRetries, allowedFails *int
 	timeout, cooldown        *float64
 	fallbacks, cwFallbacks   []map[string][]string
+	cpFallbacks              []map[string][]string // nil unset, empty set to none
+	defaultFallbacks         []string
 }
 
 // retryKey reads k into r if it is one of the shared keys, whose timeout
@@ -81,6 +87,10 @@ func (d *decoder) retryKey(r *retries, timeoutKey, k string, v *yaml.Node, at st
 		r.fallbacks = d.fallbacks(v, at)
 	case "context_window_fallbacks":
 		r.cwFallbacks = d.fallbacks(v, at)
+	case "content_policy_fallbacks":
+		r.cpFallbacks = d.fallbacks(v, at)
+	case "default_fallbacks":
+		r.defaultFallbacks = d.modelNames(v, at)
 	default:
 		return false
 	}
@@ -110,6 +120,11 @@ func (d *decoder) routerSettings(n *yaml.Node, lr retries) RouterSettings {
 	s.CooldownTime = or(cmp.Or(r.cooldown, lr.cooldown), DefaultCooldownTime)
 	s.Fallbacks = firstNonEmpty(r.fallbacks, lr.fallbacks)
 	s.ContextWindowFallbacks = firstNonEmpty(r.cwFallbacks, lr.cwFallbacks)
+	// An empty list in litellm_settings stays empty, not unset: LiteLLM
+	// reads it that way too, and it is how a refusal is kept from falling
+	// back at all.
+	s.ContentPolicyFallbacks = firstNonEmpty(r.cpFallbacks, lr.cpFallbacks)
+	s.DefaultFallbacks = firstNonEmpty(r.defaultFallbacks, lr.defaultFallbacks)
 	d.redisFallbacks(&s)
 	return s
 }

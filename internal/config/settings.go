@@ -24,6 +24,13 @@ type LitellmSettings struct {
 	// ContextWindowFallbacks are tried when the request does not fit the
 	// model's context window.
 	ContextWindowFallbacks []map[string][]string `json:"context_window_fallbacks,omitempty"`
+	// ContentPolicyFallbacks are tried when the upstream refuses the
+	// request on content policy grounds. Nil (unset) sends such refusals
+	// to Fallbacks, as LiteLLM does; an empty list sends them nowhere.
+	ContentPolicyFallbacks []map[string][]string `json:"content_policy_fallbacks,omitempty"`
+	// DefaultFallbacks are tried, in order, for a model that Fallbacks
+	// gives no entry of its own.
+	DefaultFallbacks []string `json:"default_fallbacks,omitempty"`
 	// AllowedFails defaults to DefaultAllowedFails.
 	AllowedFails int `json:"allowed_fails"`
 	// CooldownTime is in seconds; default DefaultCooldownTime.
@@ -77,6 +84,7 @@ func (d *decoder) litellmSettings(n *yaml.Node) (LitellmSettings, retries) {
 	s.AllowedFails = or(r.allowedFails, DefaultAllowedFails)
 	s.CooldownTime = or(r.cooldown, DefaultCooldownTime)
 	s.Fallbacks, s.ContextWindowFallbacks = r.fallbacks, r.cwFallbacks
+	s.ContentPolicyFallbacks, s.DefaultFallbacks = r.cpFallbacks, r.defaultFallbacks
 	return s, r
 }
 

@@ -201,3 +201,88 @@ func TestRouterMerge(t *testing.T) {
 		})
 	}
 }
+
+func TestFallbackSettings(t *testing.T) {
+	const models = "model_list: [{model_name: a, litellm_params: {model: openai/a}}, " +
+		"{model_name: b, litellm_params: {model: openai/b}}]\n"
+	type want struct {
+		ContentPolicy []map[string][]string
+		Default       []string
+	}
+	tests := []struct {
+		name    string
+		file    string
+		want    want
+		wantErr string
+	}{
+		{name: "unset"},
+		{
+			name: "litellm_settings",
+			file: "litellm_settings: {default_fallbacks: [b], content_policy_fallbacks: [{a: [b]}]}",
+			want: want{ContentPolicy: []map[string][]string{{"a": {"b"}}}, Default: []string{"b"}},
+		},
+		{
+			name: "router_settings wins",
+			file: "litellm_settings: {default_fallbacks: [b], content_policy_fallbacks: [{a: [b]}]}\n" +
+				"router_settings: {default_fallbacks: [a], content_policy_fallbacks: [{b: [a]}]}",
+			want: want{ContentPolicy: []map[string][]string{{"b": {"a"}}}, Default: []string{"a"}},
+		},
+		{
+			// An empty list keeps refusals from falling back at all.
+			name: "empty content policy list is set",
+			file: "litellm_settings: {content_policy_fallbacks: []}",
+			want: want{ContentPolicy: []map[string][]string{}},
+		},
+		{
+			name:    "default_fallbacks not a list",
+			file:    "litellm_settings: {default_fallbacks: b}",
+			wantErr: "line 2: litellm_settings.default_fallbacks: want a list, got a string",
+		},
+		{
+			name:    "default_fallbacks of mappings",
+			file:    "router_settings: {default_fallbacks: [{a: [b]}]}",
+			wantErr: "line 2: router_settings.default_fallbacks[0]: want a string, got a mapping",
+		},
+		{
+			name: "default_fallbacks unknown model",
+			file: "litellm_settings: {default_fallbacks: [c]}",
+			wantErr: `line 2: litellm_settings.default_fallbacks[0]: ` +
+				`unknown model "c" (not a model_name in model_list)`,
+		},
+		{
+			name:    "content_policy_fallbacks not a list",
+			file:    "litellm_settings: {content_policy_fallbacks: {a: [b]}}",
+			wantErr: "line 2: litellm_settings.content_policy_fallbacks: want a list, got a mapping",
+		},
+		{
+			name:    "content_policy_fallbacks entry not a list",
+			file:    "router_settings: {content_policy_fallbacks: [{a: b}]}",
+			wantErr: "line 2: router_settings.content_policy_fallbacks[0].a: want a list, got a string",
+		},
+		{
+			name: "content_policy_fallbacks unknown model",
+			file: "router_settings: {content_policy_fallbacks: [{c: [a]}]}",
+			wantErr: `line 2: router_settings.content_policy_fallbacks[0].c: ` +
+				`unknown model "c" (not a model_name in model_list)`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseString(models+tt.file, nil)
+			if diff := cmp.Diff(tt.wantErr, errText(err)); diff != "" {
+				t.Fatalf("error (-want +got):\n%s", diff)
+			}
+			if err != nil {
+				return
+			}
+			// cmp tells nil from empty, as the router must.
+			s := c.RouterSettings
+			if diff := cmp.Diff(tt.want, want{s.ContentPolicyFallbacks, s.DefaultFallbacks}); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if len(c.Ignored) > 0 {
+				t.Errorf("Ignored = %v, want none", c.Ignored)
+			}
+		})
+	}
+}

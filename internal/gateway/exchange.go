@@ -76,8 +76,8 @@ func (x *exchange) finish(err error) int {
 		StartedAt: x.start}
 	if x.ans != nil {
 		u, status = x.ans.Usage, x.ans.Status
-		x.cost = cost(x.ans.Entry, u)
-		rec.DeploymentID, rec.Provider = x.ans.Entry.Info.ID, x.ans.Entry.Params.Provider
+		x.cost = cost(x.ans, u)
+		rec.DeploymentID, rec.Provider = x.ans.Entry.Info.ID, x.ans.Deployment.Provider
 	}
 	var ue *provider.UpstreamError
 	var he *httpapi.Error
@@ -165,7 +165,7 @@ func (x *exchange) send(a *router.Answer) error {
 func (x *exchange) sendWhole(a *router.Answer, body []byte) error {
 	h := x.w.Header()
 	x.header(h, a)
-	h.Set(headerCost, formatCost(cost(a.Entry, a.Usage)))
+	h.Set(headerCost, formatCost(cost(a, a.Usage)))
 	a.Progress()
 	x.sent = true
 	x.w.WriteHeader(a.Status)
@@ -176,7 +176,7 @@ func (x *exchange) sendWhole(a *router.Answer, body []byte) error {
 // setTrailerCost sends a stream's cost, known at its end, as a trailer.
 func (x *exchange) setTrailerCost(a *router.Answer) {
 	if x.sent {
-		x.w.Header().Set(headerCost, formatCost(cost(a.Entry, a.Usage)))
+		x.w.Header().Set(headerCost, formatCost(cost(a, a.Usage)))
 	}
 }
 

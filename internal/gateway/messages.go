@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/litellm-go/gateway/internal/catalog"
 	"github.com/litellm-go/gateway/internal/gateway/messages"
 	"github.com/litellm-go/gateway/internal/gateway/provider"
 	"github.com/litellm-go/gateway/internal/gateway/router"
@@ -38,8 +37,8 @@ func (a *API) messages(w http.ResponseWriter, r *http.Request) error {
 	}
 	var translated *provider.Request
 	return x.run(&router.Call{Group: x.group, Allowed: x.p.CanUseModel, Send: x.sendMessages,
-		Prepare: func(e *catalog.Entry) (*provider.Request, error) {
-			if speaksMessages(e) {
+		Prepare: func(d *provider.Deployment) (*provider.Request, error) {
+			if speaksMessages(d) {
 				return native, nil
 			}
 			if translated == nil {
@@ -55,8 +54,8 @@ func (a *API) messages(w http.ResponseWriter, r *http.Request) error {
 
 // speaksMessages reports whether a deployment takes Messages requests
 // natively. A mock answers in chat form, whatever its provider.
-func speaksMessages(e *catalog.Entry) bool {
-	return e.Params.Provider == "anthropic" && e.Params.MockResponse == nil
+func speaksMessages(d *provider.Deployment) bool {
+	return d.Provider == "anthropic" && d.MockResponse == nil
 }
 
 // sendMessages copies an answer to a Messages request, translating a
@@ -69,7 +68,7 @@ func (x *exchange) sendMessages(a *router.Answer) error {
 	if !a.Streaming() {
 		body, err := messages.FromChat(a.Body, x.model)
 		if err != nil {
-			return &provider.UpstreamError{Provider: a.Entry.Params.Provider,
+			return &provider.UpstreamError{Provider: a.Deployment.Provider,
 				Status: http.StatusBadGateway, Type: "api_error", Code: "502",
 				Message: "upstream answer could not be translated", Err: err}
 		}

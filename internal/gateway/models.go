@@ -9,6 +9,12 @@ import (
 	"github.com/litellm-go/gateway/internal/httpapi"
 )
 
+// listModels lists the model names the caller may use. A pattern model
+// name such as "openai/*" is listed as it is, as LiteLLM lists it.
+//
+// TODO(#4): LiteLLM also lists, under a pattern, the known models of its
+// provider from its price list; clients that pick from the list see only
+// the pattern here.
 func (a *API) listModels(w http.ResponseWriter, r *http.Request) error {
 	p := auth.FromContext(r.Context())
 	snap := a.Catalog.Snapshot()

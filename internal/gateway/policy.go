@@ -8,6 +8,7 @@ import (
 	"github.com/litellm-go/gateway/internal/catalog"
 	"github.com/litellm-go/gateway/internal/gateway/provider/chat"
 	"github.com/litellm-go/gateway/internal/gateway/provider/rawjson"
+	"github.com/litellm-go/gateway/internal/gateway/router"
 	"github.com/litellm-go/gateway/internal/policy"
 	"github.com/litellm-go/gateway/internal/spend"
 	"github.com/litellm-go/gateway/internal/store"
@@ -54,17 +55,19 @@ func (pl policyLimiter) Admit(p *auth.Principal, estimate float64, now time.Time
 	return t, err
 }
 
-// cost prices the usage of a deployment's answer: at its model_info
-// prices, else at the list price of its upstream model, else 0.
-func cost(e *catalog.Entry, u chat.Usage) float64 {
-	c, _ := spend.Cost(e.Info, e.Params.Model, int64(u.PromptTokens), int64(u.CompletionTokens))
+// cost prices the usage of an answer: at its deployment's model_info
+// prices, else at the list price of the model it used, which for a
+// pattern's deployment is the one the request named, else 0.
+func cost(a *router.Answer, u chat.Usage) float64 {
+	c, _ := spend.Cost(a.Entry.Info, a.Model, int64(u.PromptTokens), int64(u.CompletionTokens))
 	return c
 }
 
 // estimate is the most a request may cost before it runs, for budgets:
 // its max_tokens (or max_completion_tokens, or Anthropic's max_tokens) at
-// the highest output price of the group, 0 when either is unknown.
-func estimate(body []byte, deployments []*catalog.Entry) float64 {
+// the highest output price of the group's deployments, 0 when either is
+// unknown.
+func estimate(body []byte, rt *router.Router, group string) float64 {
 	n := rawjson.Get(body, "max_completion_tokens")
 	if rawjson.IsNull(n) {
 		n = rawjson.Get(body, "max_tokens")
@@ -77,11 +80,12 @@ func estimate(body []byte, deployments []*catalog.Entry) float64 {
 		tokens = tokens*10 + int(c-'0')
 	}
 	var price float64
-	for _, e := range deployments {
-		if p, ok := spend.PriceOf(e.Info, e.Params.Model); ok {
+	rt.EachDeployment(group, func(e *catalog.Entry, model string) bool {
+		if p, ok := spend.PriceOf(e.Info, model); ok {
 			price = max(price, p.Output)
 		}
-	}
+		return true
+	})
 	return float64(tokens) * price
 }
 

@@ -95,7 +95,7 @@ func (a *API) begin(w http.ResponseWriter, r *http.Request, req *modelRequest) (
 	}
 	x := &exchange{a: a, w: w, r: r, p: p, model: req.model, group: group, start: a.Now()}
 	if a.Limiter != nil {
-		est := estimate(req.body, a.Catalog.Snapshot().Deployments(group))
+		est := estimate(req.body, a.Router, group)
 		t, err := a.Limiter.Admit(p, est, x.start)
 		if err != nil {
 			return nil, err

@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/litellm-go/gateway/internal/gateway/provider"
@@ -123,49 +122,4 @@ func (r *Router) backoff(retry int, err error, sameNode bool) (time.Duration, bo
 		d = min(maxBackoff, initialBackoff<<retry)
 	}
 	return d - time.Duration(0.25*r.rand()*float64(d)), true
-}
-
-// fallbacksFor returns the groups to try, in order, after group failed
-// with err: context_window_fallbacks for a request too long for the
-// model, fallbacks for errors another model may not have, none for the
-// others.
-func (r *Router) fallbacksFor(group string, err error) []string {
-	list := r.settings.Fallbacks
-	switch {
-	case isContextWindow(err):
-		list = r.settings.ContextWindowFallbacks
-	case !isRetryable(err):
-		return nil
-	}
-	for _, m := range list {
-		if v, ok := m[group]; ok {
-			return v
-		}
-	}
-	return nil
-}
-
-func isRetryable(err error) bool {
-	var ue *provider.UpstreamError
-	return errors.As(err, &ue) && ue.Retryable
-}
-
-// isContextWindow recognizes a request too long for the model, by
-// OpenAI's error code or the wording of OpenAI, Azure and Anthropic.
-func isContextWindow(err error) bool {
-	var ue *provider.UpstreamError
-	if !errors.As(err, &ue) || ue.Status != http.StatusBadRequest && ue.Status != 413 {
-		return false
-	}
-	if ue.Code == "context_length_exceeded" {
-		return true
-	}
-	msg := strings.ToLower(ue.Message)
-	for _, s := range []string{"context length", "context window", "maximum context",
-		"prompt is too long", "context_length_exceeded"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
 }

@@ -17,10 +17,11 @@ type Call struct {
 	Group string
 	// Request is sent to every deployment tried, unless Prepare is set.
 	Request *provider.Request
-	// Prepare, when set, returns the request for one deployment, so that
-	// the caller can translate it for deployments that do not speak the
-	// client's format. Its error fails the request without a retry.
-	Prepare func(e *catalog.Entry) (*provider.Request, error)
+	// Prepare, when set, returns the request for one deployment (see
+	// Answer.Deployment), so that the caller can translate it for
+	// deployments that do not speak the client's format. Its error fails
+	// the request without a retry.
+	Prepare func(d *provider.Deployment) (*provider.Request, error)
 	// Allowed reports whether the caller may use a model; fallback groups
 	// it may not use are skipped. Nil allows every model.
 	Allowed func(model string) bool
@@ -44,6 +45,13 @@ type Answer struct {
 	*provider.Response
 	Request *provider.Request // what was sent
 	Entry   *catalog.Entry    // the deployment that answered
+	// Deployment is where the request went: Entry's provider, upstream
+	// model and endpoint, with a pattern's '*'s filled in. It must not be
+	// modified.
+	Deployment *provider.Deployment
+	// Model is Entry's litellm_params.model as this request used it,
+	// with a pattern's '*'s filled in: the model the answer is priced at.
+	Model string
 	Stats
 
 	r       *Router
@@ -77,12 +85,13 @@ func (a *Answer) Progress() {
 // Prepare or Send.
 func (r *Router) Do(ctx context.Context, c *Call) (Stats, error) {
 	st := Stats{Group: c.Group}
-	final, err := r.serveGroup(ctx, c, c.Group, &st)
+	rt := r.route(c.Group)
+	final, err := r.serveGroup(ctx, c, &rt, &st)
 	if final || ctx.Err() != nil {
 		return st, err
 	}
 	tried := []string{c.Group}
-	for _, name := range r.fallbacksFor(c.Group, err) {
+	for _, name := range r.fallbacksFor(&rt, err) {
 		group, ok := r.Resolve(name)
 		if !ok || slices.Contains(tried, group) || !c.allowed(name, group) {
 			continue
@@ -90,9 +99,10 @@ func (r *Router) Do(ctx context.Context, c *Call) (Stats, error) {
 		tried = append(tried, group)
 		st.Fallbacks++
 		st.Group = group
+		next := r.route(group)
 		var final bool
-		if final, err = r.serveGroup(ctx, c, group, &st); final || ctx.Err() != nil ||
-			!isRetryable(err) && !isContextWindow(err) {
+		if final, err = r.serveGroup(ctx, c, &next, &st); final || ctx.Err() != nil ||
+			!fallsBack(err) {
 			break
 		}
 	}
@@ -106,15 +116,14 @@ func (c *Call) allowed(name, group string) bool {
 // serveGroup tries the deployments of one group until one answers, the
 // retries run out or an error is not worth retrying. final reports an
 // answer delivered, in whole or in part: nothing may be tried after it.
-func (r *Router) serveGroup(ctx context.Context, c *Call, group string, st *Stats) (
+func (r *Router) serveGroup(ctx context.Context, c *Call, rt *route, st *Stats) (
 	final bool, err error) {
-	nodes := r.group(group)
 	var buf [8]*node
 	tried := buf[:0]
 	var last error
 	var lastNode *node
 	for retries := 0; ; retries++ {
-		n, err := r.choose(group, nodes, tried)
+		n, err := r.choose(rt.group, rt.nodes, tried)
 		if err != nil {
 			if last != nil {
 				return false, last
@@ -133,7 +142,7 @@ func (r *Router) serveGroup(ctx context.Context, c *Call, group string, st *Stat
 			}
 			st.Retries++
 		}
-		final, err := r.attempt(ctx, c, n, st)
+		final, err := r.attempt(ctx, c, rt, n, st)
 		if err == nil || final || ctx.Err() != nil {
 			return final, err
 		}
@@ -148,12 +157,18 @@ func (r *Router) serveGroup(ctx context.Context, c *Call, group string, st *Stat
 	}
 }
 
-// attempt sends one request to n and, on success, lets c.Send deliver
-// the answer. final reports an error after which nothing may be retried.
-func (r *Router) attempt(ctx context.Context, c *Call, n *node, st *Stats) (final bool, err error) {
+// attempt sends one request of rt to n and, on success, lets c.Send
+// deliver the answer. final reports an error after which nothing may be
+// retried.
+func (r *Router) attempt(ctx context.Context, c *Call, rt *route, n *node, st *Stats) (
+	final bool, err error) {
+	dep, adapter, model, err := n.target(rt)
+	if err != nil {
+		return false, err
+	}
 	req := c.Request
 	if c.Prepare != nil {
-		if req, err = c.Prepare(n.entry); err != nil {
+		if req, err = c.Prepare(dep); err != nil {
 			return true, err
 		}
 	}
@@ -167,12 +182,13 @@ func (r *Router) attempt(ctx context.Context, c *Call, n *node, st *Stats) (fina
 	defer n.h.inflight.Add(-1)
 
 	start := r.now()
-	resp, err := n.adapter.Do(actx, &n.dep, req)
+	resp, err := adapter.Do(actx, dep, req)
 	if err != nil {
-		return false, r.classify(ctx, &fired, n, limit, err)
+		return false, r.classify(ctx, &fired, dep.Provider, limit, err)
 	}
 	defer resp.Close()
-	a := &Answer{Response: resp, Request: req, Entry: n.entry, Stats: *st, r: r, n: n, start: start}
+	a := &Answer{Response: resp, Request: req, Entry: n.entry, Deployment: dep, Model: model,
+		Stats: *st, r: r, n: n, start: start}
 	if resp.Streaming() {
 		a.timer, a.idle = timer, r.timeout(n, false)
 	} else {
@@ -182,19 +198,19 @@ func (r *Router) attempt(ctx context.Context, c *Call, n *node, st *Stats) (fina
 	err = c.Send(a)
 	n.h.used(r.now(), resp.Usage.TotalTokens)
 	if err != nil {
-		err = r.classify(ctx, &fired, n, limit, err)
+		err = r.classify(ctx, &fired, dep.Provider, limit, err)
 	}
 	return err == nil || a.started, err
 }
 
 // classify turns the error of an attempt whose timer fired into a
 // timeout; a cancellation by the caller stays what it is.
-func (r *Router) classify(ctx context.Context, fired *atomic.Bool, n *node, limit time.Duration,
-	err error) error {
+func (r *Router) classify(ctx context.Context, fired *atomic.Bool, providerName string,
+	limit time.Duration, err error) error {
 	if ctx.Err() != nil || !fired.Load() {
 		return err
 	}
-	return &provider.UpstreamError{Provider: n.dep.Provider, Status: 504, Type: "timeout_error",
+	return &provider.UpstreamError{Provider: providerName, Status: 504, Type: "timeout_error",
 		Code: "504", Message: "upstream timed out after " + limit.String(),
 		Retryable: true, Err: err}
 }

@@ -2,6 +2,7 @@ package router_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -54,15 +55,17 @@ func (c *clock) Sleeps() []time.Duration {
 	return append([]time.Duration(nil), c.sleeps...)
 }
 
-// upstream is a fake OpenAI-compatible deployment that counts its hits
-// and answers with the handler it has at the time.
+// upstream is a fake OpenAI-compatible deployment that counts its hits,
+// keeps the model of the last request and answers with the handler it
+// has at the time.
 type upstream struct {
 	*httptest.Server
-	name string
-	hits atomic.Int64
-	mu   sync.Mutex
-	h    http.HandlerFunc
-	log  *hitLog
+	name  string
+	hits  atomic.Int64
+	mu    sync.Mutex
+	h     http.HandlerFunc
+	log   *hitLog
+	model string
 }
 
 // hitLog records the order in which upstreams were hit.
@@ -88,18 +91,28 @@ func newUpstream(t *testing.T, name string, log *hitLog, h http.HandlerFunc) *up
 	u := &upstream{name: name, h: h, log: log}
 	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Reading the body lets the server notice when the client goes.
-		io.Copy(io.Discard, r.Body)
+		body, _ := io.ReadAll(r.Body)
+		var req struct{ Model string }
+		json.Unmarshal(body, &req)
 		u.hits.Add(1)
 		if u.log != nil {
 			u.log.add(u.name)
 		}
 		u.mu.Lock()
 		h := u.h
+		u.model = req.Model
 		u.mu.Unlock()
 		h(w, r)
 	}))
 	t.Cleanup(u.Close)
 	return u
+}
+
+// lastModel returns the model the last request asked the upstream for.
+func (u *upstream) lastModel() string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.model
 }
 
 func (u *upstream) set(h http.HandlerFunc) {

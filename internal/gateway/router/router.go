@@ -4,7 +4,9 @@
 // deployment when the group has one), cools down deployments that keep
 // failing, keeps deployments under their rpm and tpm, bounds every attempt
 // with a timeout, and falls back to other model groups when a group
-// cannot answer.
+// cannot answer. A model_name with a '*' (such as "openai/*") serves the
+// names it matches, each request's upstream model filled in from the
+// name.
 //
 // All of its state (in-flight counts, latencies, failures, per-minute
 // counters) is in memory and per replica: with several replicas each one
@@ -59,9 +61,6 @@ type Router struct {
 // which config.Parse fills with their defaults (see DefaultSettings).
 // usage-based-routing and usage-based-routing-v2 pick the deployment that
 // used the fewest tokens this minute, counted by this replica.
-//
-// TODO(#4): wildcard model names (such as "openai/*") are not routed, and
-// LiteLLM's default_fallbacks and content_policy_fallbacks are not read.
 func New(c *catalog.Catalog, s config.RouterSettings, o Options) *Router {
 	r := &Router{catalog: c, settings: s, pick: strategyOf(s.RoutingStrategy),
 		now: o.Now, sleep: o.Sleep, rand: o.Rand, log: o.Log,
@@ -105,15 +104,21 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // Resolve returns the model group that serves name: name itself when it
-// is a model_name, else the group model_group_alias maps it to. A real
-// model_name wins over an alias of the same name.
+// is a model_name, else the group model_group_alias maps it to, else name
+// again when a pattern model_name such as "openai/*" serves it (see
+// config.IsPattern). A real model_name wins over an alias of the same
+// name, and both win over patterns. An alias may map to a name that a
+// pattern serves.
 func (r *Router) Resolve(name string) (group string, ok bool) {
 	snap := r.catalog.Snapshot()
 	if snap.Has(name) {
 		return name, true
 	}
-	if target, ok := r.settings.ModelGroupAlias[name]; ok && snap.Has(target) {
+	if target, ok := r.settings.ModelGroupAlias[name]; ok && snap.Serves(target) {
 		return target, true
+	}
+	if snap.Serves(name) {
+		return name, true
 	}
 	return "", false
 }
@@ -132,16 +137,20 @@ type node struct {
 	err     error // why the deployment cannot be served, from provider.For
 	h       *health
 	solo    bool // the only deployment of its group: never cooled down
+	// expand marks a pattern's deployment whose model has '*'s to fill
+	// in for each request; perRequest, one whose provider each request
+	// decides too, and whose adapter is chosen then (see target).
+	expand, perRequest bool
 }
 
-// group returns the deployments of a model group in the current catalog.
-func (r *Router) group(name string) []*node {
+// current returns the table of the current catalog.
+func (r *Router) current() *table {
 	snap := r.catalog.Snapshot()
 	t := r.table.Load()
 	if t == nil || t.snap != snap {
 		t = r.rebuild(snap)
 	}
-	return t.groups[name]
+	return t
 }
 
 // rebuild makes the table of snap, keeping the health of deployments that
@@ -165,9 +174,14 @@ func (r *Router) rebuild(snap *catalog.Snapshot) *table {
 			APIBase: e.Params.APIBase, APIKey: e.Params.APIKey,
 			APIVersion: e.Params.APIVersion, MockResponse: e.Params.MockResponse,
 		}}
-		if n.adapter, n.err = provider.For(&n.dep); n.err != nil {
-			r.log.Error("deployment cannot be served", "model", e.ModelName,
-				"deployment_id", e.Info.ID, "err", n.err)
+		n.expand = config.IsPattern(e.Params.Model)
+		n.perRequest = n.expand && e.Params.Provider == ""
+		// A deployment whose provider each request names is checked then.
+		if !n.perRequest {
+			if n.adapter, n.err = provider.For(&n.dep); n.err != nil {
+				r.log.Error("deployment cannot be served", "model", e.ModelName,
+					"deployment_id", e.Info.ID, "err", n.err)
+			}
 		}
 		t.groups[e.ModelName] = append(t.groups[e.ModelName], n)
 	}
