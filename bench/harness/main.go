@@ -128,20 +128,26 @@ func run(ctx context.Context, o *options, log io.Writer) (*report.Report, *repor
 	defer os.RemoveAll(dir)
 
 	load := loadAverage()
-	fmt.Fprintln(log, "benchrun: building the gateway and the mock upstream")
-	gwBin, mockBin, err := buildBinaries(ctx, root, dir, o.gateway)
+	fmt.Fprintln(log, "benchrun: building the gateway, the mock upstream and the TCP relay")
+	gwBin, mockBin, relayBin, err := buildBinaries(ctx, root, dir, o.gateway)
 	if err != nil {
 		return nil, nil, err
 	}
 	b := &bench{plan: newPlan(o.quick), log: log}
 	mockArgs := []string{"-latency", o.latency.String(), "-chunks", fmt.Sprint(o.chunks),
 		"-interval", o.interval.String()}
-	mock, mockURL, err := startMock(ctx, mockBin, dir, mockArgs)
+	mock, mockURL, err := startListener(ctx, "mockupstream", mockBin, dir, mockArgs)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer mock.stop()
 	b.mock = mock
+	relay, relayURL, err := startListener(ctx, "tcprelay", relayBin, dir,
+		[]string{"-to", strings.TrimPrefix(mockURL, "http://")})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer relay.stop()
 	gwDir := filepath.Join(dir, "gateway")
 	if err := os.Mkdir(gwDir, 0o700); err != nil {
 		return nil, nil, err
@@ -153,7 +159,7 @@ func run(ctx context.Context, o *options, log io.Writer) (*report.Report, *repor
 	defer gw.stop()
 	b.gw = gw
 
-	res, err := b.measureAll(ctx, mockURL)
+	res, err := b.measureAll(ctx, mockURL, relayURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w\ngateway log:\n%s", err, gw.logTail())
 	}
@@ -183,7 +189,7 @@ func loadAverage() string {
 }
 
 // measureAll sets up the credentials and runs every scenario.
-func (b *bench) measureAll(ctx context.Context, mockURL string) (*results, error) {
+func (b *bench) measureAll(ctx context.Context, mockURL, relayURL string) (*results, error) {
 	r := &results{}
 	var err error
 	if r.startRSS, _, err = memory(b.gw.pid()); err != nil {
@@ -193,7 +199,7 @@ func (b *bench) measureAll(ctx context.Context, mockURL string) (*results, error
 	if err != nil {
 		return nil, err
 	}
-	b.targets = newTargets(mockURL, b.gw.url, keys)
+	b.targets = newTargets(mockURL, relayURL, b.gw.url, keys)
 	if err := b.warm(ctx); err != nil {
 		return nil, err
 	}
@@ -276,6 +282,10 @@ func (b *bench) report(o *options, r *results) *report.Report {
 				after(o.latency), o.chunks, o.chunks, o.interval),
 			"The gateway is `litellm` built from the working tree, with SQLite in a temporary directory and one " +
 				"model whose `api_base` is the mock, `num_retries: 0`.",
+			"The TCP relay (`bench/tcprelay`, a process of its own) copies bytes between the load generator "+
+				"and the mock without reading them: what it adds is the cost of the extra hop alone on this "+
+				"machine, the floor under any proxy's added latency. It is measured in the non-streaming "+
+				"scenarios, in turn with the others.",
 			fmt.Sprintf("Load comes from `bench/loadgen` in the benchrun process: a closed loop, one keep-alive "+
 				"HTTP/1.1 connection per worker (c = workers). Each scenario runs %d round(s) of %v after a %v "+
 				"warm-up, direct and gateway taking turns; the search tries c = %s for %v each.",

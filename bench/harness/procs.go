@@ -167,8 +167,8 @@ func cpuTime(pid int) (time.Duration, error) {
 // buildBinaries builds the gateway (unless gateway names a binary) and the
 // mock upstream into dir, from the module at root, and returns their
 // paths.
-func buildBinaries(ctx context.Context, root, dir, gateway string) (gw, mock string, err error) {
-	pkgs := []string{"./bench/cmd/mockupstream"}
+func buildBinaries(ctx context.Context, root, dir, gateway string) (gw, mock, relay string, err error) {
+	pkgs := []string{"./bench/cmd/mockupstream", "./bench/cmd/tcprelay"}
 	if gateway == "" {
 		pkgs = append(pkgs, "./cmd/litellm")
 		gateway = filepath.Join(dir, "litellm")
@@ -177,9 +177,9 @@ func buildBinaries(ctx context.Context, root, dir, gateway string) (gw, mock str
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", "", fmt.Errorf("go build: %w\n%s", err, out)
+		return "", "", "", fmt.Errorf("go build: %w\n%s", err, out)
 	}
-	return gateway, filepath.Join(dir, "mockupstream"), nil
+	return gateway, filepath.Join(dir, "mockupstream"), filepath.Join(dir, "tcprelay"), nil
 }
 
 // moduleRoot returns the directory of the go.mod of the working directory.
@@ -205,12 +205,12 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
-// startMock starts the mock upstream and returns it with its base URL,
-// which it prints once it listens.
-func startMock(ctx context.Context, bin, dir string, args []string) (*proc, string, error) {
+// startListener starts the mock upstream or the TCP relay, and returns it
+// with its base URL, which it prints once it listens.
+func startListener(ctx context.Context, name, bin, dir string, args []string) (*proc, string, error) {
 	pr, pw := io.Pipe()
 	args = append([]string{"-addr", "127.0.0.1:0"}, args...)
-	p, err := startProc("mockupstream", bin, dir, args, nil, pw)
+	p, err := startProc(name, bin, dir, args, nil, pw)
 	if err != nil {
 		return nil, "", err
 	}
@@ -224,7 +224,7 @@ func startMock(ctx context.Context, bin, dir string, args []string) (*proc, stri
 		if sc.Scan() {
 			urlc <- strings.TrimPrefix(sc.Text(), "listening on ")
 		}
-		io.Copy(io.Discard, pr) // the mock prints nothing more; do not block it
+		io.Copy(io.Discard, pr) // nothing more is printed; do not block the process
 	}()
 	select {
 	case u := <-urlc:
@@ -233,7 +233,7 @@ func startMock(ctx context.Context, bin, dir string, args []string) (*proc, stri
 		return nil, "", p.exited()
 	case <-time.After(readyDeadline):
 		p.stop()
-		return nil, "", fmt.Errorf("mockupstream did not listen within %v", readyDeadline)
+		return nil, "", fmt.Errorf("%s did not listen within %v", name, readyDeadline)
 	case <-ctx.Done():
 		p.stop()
 		return nil, "", ctx.Err()

@@ -35,7 +35,8 @@ func (b *bench) rows(r *results) []report.Row {
 	var rows []report.Row
 	rows = append(rows, b.latencyRows(r.plain1, "latency", "c=1", targetAddedP50, targetAddedP99)...)
 	rows = append(rows, b.latencyRows(r.plain32, "latency", "c=32", 0, 0)...)
-	rows = append(rows, b.throughputRow(r.plain32), b.searchRow(r.steps))
+	rows = append(rows, b.throughputRow(r.plain32, viaKey), b.searchRow(r.steps))
+	rows = append(rows, b.relayRows(r)...)
 	rows = append(rows, b.streamRows(r.stream1, "c=1", targetAddedTTFT)...)
 	rows = append(rows, b.streamRows(r.stream32, "c=32", 0)...)
 	rows = append(rows, b.memoryRows(r)...)
@@ -101,9 +102,33 @@ func (b *bench) why(cred string) string {
 	return "not measured"
 }
 
-func (b *bench) throughputRow(sc scenario) report.Row {
-	row := report.Row{Metric: "throughput, c=32, virtual key"}
-	d, g := sc[direct], sc[viaKey]
+// relayRows are the reference relay's figures, the floor of the gateway's:
+// latency at c=1 and c=32, and throughput at c=32.
+func (b *bench) relayRows(r *results) []report.Row {
+	var rows []report.Row
+	for _, s := range []struct {
+		sc   scenario
+		conc string
+	}{{r.plain1, "c=1"}, {r.plain32, "c=32"}} {
+		for _, p := range []struct {
+			q    float64
+			name string
+		}{{0.5, "p50"}, {0.99, "p99"}} {
+			metric := fmt.Sprintf("reference: latency %s, %s, %s", p.name, s.conc, relayed)
+			rows = append(rows, b.compare(metric, s.sc, relayed, func(r *loadgen.Result) time.Duration {
+				return r.Latency.Quantile(p.q)
+			}, 0))
+		}
+	}
+	return append(rows, b.throughputRow(r.plain32, relayed))
+}
+
+func (b *bench) throughputRow(sc scenario, subject string) report.Row {
+	row := report.Row{Metric: "throughput, c=32, " + subject}
+	if subject == relayed {
+		row.Metric = "reference: " + row.Metric
+	}
+	d, g := sc[direct], sc[subject]
 	if d != nil {
 		row.Direct = formatRate(d.res.Throughput())
 	}

@@ -52,9 +52,11 @@ func newPlan(quick bool) plan {
 	}
 }
 
-// Credentials a scenario sends to the gateway, and the direct baseline.
+// Credentials a scenario sends to the gateway, the direct baseline, and
+// the reference relay.
 const (
 	direct  = "direct"
+	relayed = "TCP relay"
 	viaKey  = "virtual key"
 	viaSess = "session token"
 )
@@ -97,9 +99,9 @@ type bench struct {
 // whether they stream.
 type targets map[string]map[bool]loadgen.Target
 
-// newTargets returns the targets of the run: the mock directly, and the
-// gateway with each credential it handed out.
-func newTargets(mockURL, gatewayURL string, keys map[string]string) targets {
+// newTargets returns the targets of the run: the mock directly and
+// through the relay, and the gateway with each credential it handed out.
+func newTargets(mockURL, relayURL, gatewayURL string, keys map[string]string) targets {
 	t := targets{}
 	add := func(name, base, key string) {
 		h := http.Header{"Authorization": {"Bearer " + key}}
@@ -109,6 +111,7 @@ func newTargets(mockURL, gatewayURL string, keys map[string]string) targets {
 		}
 	}
 	add(direct, mockURL, "sk-mock-upstream")
+	add(relayed, relayURL, "sk-mock-upstream")
 	for name, key := range keys {
 		add(name, gatewayURL, key)
 	}
@@ -126,16 +129,18 @@ func (b *bench) subjects() []string {
 	return names
 }
 
-// measure runs the scenario at the given concurrency: direct and then
-// each gateway credential, round after round, so that a slow minute of
-// the machine does not fall on one side only. Streams are measured with
-// the virtual key only: a session token changes the authentication,
-// which the plain scenarios measure, not the streaming.
+// measure runs the scenario at the given concurrency: direct, the relay
+// and then each gateway credential, round after round, so that a slow
+// minute of the machine does not fall on one side only. Streams are
+// measured directly and with the virtual key only: a session token
+// changes the authentication, which the plain scenarios measure, not the
+// streaming, and the relay's floor is the same for both.
 func (b *bench) measure(ctx context.Context, label string, stream bool, conc int) (scenario, error) {
 	cfg := b.plan.plain
-	names := append([]string{direct}, b.subjects()...)
+	names := append([]string{direct, relayed}, b.subjects()...)
 	if stream {
 		cfg = b.plan.stream
+		names = append([]string{direct}, b.subjects()...)
 		names = names[:min(len(names), 2)]
 	}
 	cfg.Concurrency = conc
