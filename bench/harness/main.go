@@ -282,9 +282,9 @@ func (b *bench) report(o *options, r *results) *report.Report {
 				after(o.latency), o.chunks, o.chunks, o.interval),
 			"The gateway is `litellm` built from the working tree, with SQLite in a temporary directory and one " +
 				"model whose `api_base` is the mock, `num_retries: 0`.",
-			"The TCP relay (`bench/tcprelay`, a process of its own) copies bytes between the load generator "+
-				"and the mock without reading them: what it adds is the cost of the extra hop alone on this "+
-				"machine, the floor under any proxy's added latency. It is measured in the non-streaming "+
+			"The TCP relay (`bench/tcprelay`, a process of its own) copies bytes between the load generator " +
+				"and the mock without reading them: what it adds is the cost of the extra hop alone on this " +
+				"machine, the floor under any proxy's added latency. It is measured in the non-streaming " +
 				"scenarios, in turn with the others.",
 			fmt.Sprintf("Load comes from `bench/loadgen` in the benchrun process: a closed loop, one keep-alive "+
 				"HTTP/1.1 connection per worker (c = workers). Each scenario runs %d round(s) of %v after a %v "+
