@@ -10,14 +10,19 @@ import (
 	"time"
 )
 
-// sharedTransport holds the one connection pool of every adapter, so that
+// sharedTransport holds the connection pools of every adapter, so that
 // deployments on one host share warm connections. Adapters call its
 // RoundTrip directly rather than through an http.Client: there is no
 // cookie jar or client timeout to apply (the caller's context bounds each
 // attempt), and redirects must not be followed, since they would carry
 // the body and the api-key or x-api-key header wherever the upstream
-// points.
-var sharedTransport http.RoundTripper = &http.Transport{
+// points. Plain-HTTP upstreams, usually self-hosted models next to the
+// gateway, get the cheaper h1Transport.
+var sharedTransport http.RoundTripper = newH1Transport(netTransport)
+
+// netTransport sends what h1Transport leaves to it: TLS, HTTP/2 and
+// requests through a proxy.
+var netTransport = &http.Transport{
 	Proxy: http.ProxyFromEnvironment,
 	DialContext: (&net.Dialer{
 		Timeout:   10 * time.Second,
