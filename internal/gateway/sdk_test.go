@@ -183,3 +183,65 @@ func checkMessage(t *testing.T, m *anthropic.Message) {
 		t.Errorf("message = %+v", m)
 	}
 }
+
+// TestOpenAISDKMockResponses reads mock_response answers of the Responses
+// API with OpenAI's official Go SDK, whole and streamed.
+func TestOpenAISDKMockResponses(t *testing.T) {
+	g := gatewayWith(t, `
+model_list:
+  - {model_name: mock-up, litellm_params: {model: openai/gpt-4o, mock_response: "Hello from the mock"}}
+  - {model_name: mock-limited, litellm_params: {model: openai/gpt-4o, mock_response: litellm.RateLimitError}}
+`, nil)
+	client := openai.NewClient(option.WithBaseURL(g.URL+"/v1/"),
+		option.WithAPIKey(g.MasterKey), option.WithMaxRetries(0))
+	ctx := context.Background()
+	params := responses.ResponseNewParams{Model: "mock-up",
+		Input: responses.ResponseNewParamsInputUnion{OfInputItemList: responses.ResponseInputParam{
+			responses.ResponseInputItemParamOfMessage("Say hello to me", responses.EasyInputMessageRoleUser),
+		}}}
+
+	t.Run("whole", func(t *testing.T) {
+		r, err := client.Responses.New(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.OutputText() != "Hello from the mock" || r.Status != responses.ResponseStatusCompleted ||
+			r.Usage.InputTokens != 4 || r.Usage.TotalTokens != r.Usage.InputTokens+r.Usage.OutputTokens {
+			t.Errorf("response = %+v", r)
+		}
+	})
+	t.Run("stream", func(t *testing.T) {
+		stream := client.Responses.NewStreaming(ctx, params)
+		var text strings.Builder
+		var final responses.Response
+		seq := int64(-1)
+		for stream.Next() {
+			ev := stream.Current()
+			if ev.SequenceNumber != seq+1 {
+				t.Errorf("event %s has sequence_number %d after %d", ev.Type, ev.SequenceNumber, seq)
+			}
+			seq = ev.SequenceNumber
+			switch ev := ev.AsAny().(type) {
+			case responses.ResponseTextDeltaEvent:
+				text.WriteString(ev.Delta)
+			case responses.ResponseCompletedEvent:
+				final = ev.Response
+			}
+		}
+		if err := stream.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if text.String() != "Hello from the mock" || final.OutputText() != text.String() ||
+			final.Usage.InputTokens != 4 || final.Usage.TotalTokens == 0 {
+			t.Errorf("streamed text %q, final response %+v", text.String(), final)
+		}
+	})
+	t.Run("mock error", func(t *testing.T) {
+		_, err := client.Responses.New(ctx, responses.ResponseNewParams{Model: "mock-limited",
+			Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hi")}})
+		var apiErr *openai.Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
+			t.Errorf("error = %v, want a 429 API error", err)
+		}
+	})
+}

@@ -52,7 +52,7 @@ func (m *mock) Do(ctx context.Context, d *Deployment, r *Request) (*Response, er
 	if err := json.Unmarshal(r.Body, &in); err != nil {
 		return nil, badRequest(d.Provider, "request body is not a JSON object")
 	}
-	in.prompt, in.stream = estimateTokens(in.promptLen()), r.Stream
+	in.prompt, in.stream = estimateTokens(in.promptLen(r.Op)), r.Stream
 	switch r.Op {
 	case OpChat:
 		return m.chat(ctx, &in, text), nil
@@ -60,6 +60,8 @@ func (m *mock) Do(ctx context.Context, d *Deployment, r *Request) (*Response, er
 		return m.completion(ctx, &in, text), nil
 	case OpEmbeddings:
 		return m.embeddings(&in)
+	case OpResponses:
+		return m.responses(ctx, &in, text), nil
 	}
 	return nil, badRequest(d.Provider, fmt.Sprintf("%s is not supported by mock_response", r.Op))
 }
@@ -70,6 +72,7 @@ type mockRequest struct {
 	Messages       []chat.Message      `json:"messages"`
 	Prompt         json.RawMessage     `json:"prompt"`
 	Input          json.RawMessage     `json:"input"`
+	Instructions   string              `json:"instructions"`
 	StreamOptions  *chat.StreamOptions `json:"stream_options"`
 	EncodingFormat string              `json:"encoding_format"`
 	Dimensions     int                 `json:"dimensions"`
@@ -79,8 +82,12 @@ type mockRequest struct {
 }
 
 // promptLen approximates the prompt's length in characters: message text,
-// or the raw prompt or input.
-func (in *mockRequest) promptLen() int {
+// the text of a Responses API input and instructions, or the raw prompt or
+// input.
+func (in *mockRequest) promptLen(op Operation) int {
+	if op == OpResponses {
+		return inputLen(in.Input) + len(in.Instructions)
+	}
 	n := len(in.Prompt) + len(in.Input)
 	for i := range in.Messages {
 		parts, _ := in.Messages[i].Parts()
@@ -135,24 +142,7 @@ func (m *mock) chat(ctx context.Context, in *mockRequest, text string) *Response
 		b, _ := json.Marshal(c)
 		sse = appendData(sse, b)
 	}
-	return streamMock(ctx, sse, u)
-}
-
-// textCompletion is the legacy /v1/completions answer and stream chunk.
-type textCompletion struct {
-	ID      string       `json:"id"`
-	Object  string       `json:"object"` // "text_completion"
-	Created int64        `json:"created"`
-	Model   string       `json:"model"`
-	Choices []textChoice `json:"choices"`
-	Usage   *chat.Usage  `json:"usage,omitempty"`
-}
-
-type textChoice struct {
-	Text         string  `json:"text"`
-	Index        int     `json:"index"`
-	Logprobs     *int    `json:"logprobs"` // always null here
-	FinishReason *string `json:"finish_reason"`
+	return streamMock(ctx, OpChat, sse, u)
 }
 
 func (m *mock) completion(ctx context.Context, in *mockRequest, text string) *Response {
@@ -179,7 +169,7 @@ func (m *mock) completion(ctx context.Context, in *mockRequest, text string) *Re
 		b, _ := json.Marshal(c)
 		sse = appendData(sse, b)
 	}
-	return streamMock(ctx, sse, u)
+	return streamMock(ctx, OpCompletions, sse, u)
 }
 
 // words splits text after each space, so that the pieces join back to it.
@@ -196,11 +186,14 @@ func wholeMock(body []byte, u chat.Usage) *Response {
 }
 
 // streamMock serves a prepared event stream through the same copier as an
-// upstream's, so it is flushed event by event too.
-func streamMock(ctx context.Context, sse []byte, u chat.Usage) *Response {
-	sse = append(sse, "data: [DONE]\n\n"...)
+// upstream's, so it is flushed event by event too. Chat and completions
+// streams end with [DONE]; the Responses API's ends with its last event.
+func streamMock(ctx context.Context, op Operation, sse []byte, u chat.Usage) *Response {
+	if op != OpResponses {
+		sse = append(sse, "data: [DONE]\n\n"...)
+	}
 	d := &Deployment{Provider: "mock"}
-	tr := &passthrough{d: d, op: OpChat, u: u}
+	tr := &passthrough{d: d, op: op, u: u}
 	body := io.NopCloser(bytes.NewReader(sse))
 	r := newStreamResponse(newStream(ctx, d, body, tr), nil)
 	r.Usage = u

@@ -174,10 +174,11 @@ func TestMockErrors(t *testing.T) {
 		{"litellm.RateLimitError", OpChat, 429, true},
 		{"litellm.InternalServerError", OpChat, 500, true},
 		{"litellm.ContextWindowExceededError", OpChat, 400, false},
-		{"fine", OpResponses, 400, false},
+		{"litellm.RateLimitError", OpResponses, 429, true},
+		{"fine", OpMessages, 400, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
+		t.Run(tt.text+"/"+string(tt.op), func(t *testing.T) {
 			d, m := testMock(tt.text)
 			_, err := m.Do(t.Context(), d, &Request{Op: tt.op, Body: []byte(`{}`)})
 			var e *UpstreamError

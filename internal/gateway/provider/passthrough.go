@@ -37,7 +37,7 @@ func (p *passthrough) translate(dst []byte, ev *event) ([]byte, error) {
 		p.finished = p.finished || bytes.Equal(data, doneData)
 	case p.op == OpResponses:
 		return p.responsesEvent(dst, ev)
-	case bytes.Contains(data, errorKey) && !rawjson.IsNull(rawjson.Get(data, "error")):
+	case isErrorEvent(data):
 		// OpenAI reports a failure after the headers as an event with an
 		// error body and no [DONE].
 		p.finished = true

@@ -6,7 +6,8 @@
 // upstreams (OpenAI itself, Azure OpenAI, vLLM, Ollama, Groq, ...) get the
 // client's body nearly byte for byte, only its "model" replaced, and their
 // answers pass through unchanged; event streams are copied event by event,
-// never buffered whole. Anthropic is translated both ways. A deployment
+// never buffered whole. Anthropic is translated both ways, and so are chat
+// requests to deployments of OpenAI's legacy completions API. A deployment
 // with a mock response answers without any upstream.
 //
 // Every failure of an attempt is an *UpstreamError that says whether
@@ -104,8 +105,11 @@ func For(d *Deployment) (Adapter, error) {
 		return nil, fmt.Errorf("provider %s needs api_base", d.Provider)
 	}
 	c := client{rt: sharedTransport, now: timeNow}
-	if s.kind == kindAnthropic {
+	switch s.kind {
+	case kindAnthropic:
 		return &anthropicAdapter{client: c, spec: s}, nil
+	case kindTextCompletion:
+		return &textCompletionAdapter{openAI{client: c, spec: s}}, nil
 	}
 	return &openAI{client: c, spec: s}, nil
 }

@@ -14,6 +14,7 @@ func TestFor(t *testing.T) {
 	}{
 		{"openai default base", Deployment{Provider: "openai", UpstreamModel: "gpt-4o"}, ""},
 		{"anthropic", Deployment{Provider: "anthropic", UpstreamModel: "claude"}, ""},
+		{"legacy completions", Deployment{Provider: "text-completion-openai", UpstreamModel: "gpt-3.5-turbo-instruct"}, ""},
 		{"mock needs nothing", Deployment{Provider: "whatever", MockResponse: &mock}, ""},
 		{"unknown provider", Deployment{Provider: "nope", UpstreamModel: "m"}, `unknown provider "nope"`},
 		{"no model", Deployment{Provider: "openai"}, "no upstream model"},
@@ -37,6 +38,7 @@ func TestEndpoints(t *testing.T) {
 		want string
 	}{
 		{Deployment{Provider: "openai", UpstreamModel: "m"}, OpChat, "https://api.openai.com/v1/chat/completions"},
+		{Deployment{Provider: "text-completion-openai", UpstreamModel: "m"}, OpCompletions, "https://api.openai.com/v1/completions"},
 		{Deployment{Provider: "groq", UpstreamModel: "m"}, OpEmbeddings, "https://api.groq.com/openai/v1/embeddings"},
 		{Deployment{Provider: "ollama_chat", UpstreamModel: "m"}, OpChat, "http://localhost:11434/v1/chat/completions"},
 		{Deployment{Provider: "ollama", UpstreamModel: "m", APIBase: "http://gpu:11434/v1/"}, OpChat, "http://gpu:11434/v1/chat/completions"},

@@ -16,6 +16,7 @@ const (
 	kindOpenAI kind = iota
 	kindAzure
 	kindAnthropic
+	kindTextCompletion // OpenAI's legacy /v1/completions only
 )
 
 // spec is how one provider name is reached.
@@ -57,6 +58,9 @@ var providers = map[string]spec{
 	"cerebras":      {base: "https://api.cerebras.ai/v1"},
 	"nvidia_nim":    {base: "https://integrate.api.nvidia.com/v1"},
 	"sambanova":     {base: "https://api.sambanova.ai/v1"},
+
+	"text-completion-openai": {kind: kindTextCompletion, base: "https://api.openai.com/v1",
+		streamUsage: true},
 }
 
 func (s spec) baseURL(d *Deployment) string {
