@@ -21,6 +21,9 @@ fi
 if ! command -v chromium >/dev/null; then
 	echo "test.sh: no chromium; the browser tests will skip (or fail under CI)" >&2
 fi
+if ! command -v redis-server >/dev/null; then
+	echo "test.sh: no redis-server; the shared rate-limit tests will skip (or fail under CI)" >&2
+fi
 
 # Stop the cluster at the end only if this run started it.
 pg_started=""

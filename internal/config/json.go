@@ -35,11 +35,12 @@ func (s GeneralSettings) MarshalJSON() ([]byte, error) {
 	return json.Marshal(q)
 }
 
-// MarshalJSON hides the Redis password.
+// MarshalJSON hides the Redis password, also in the URL.
 func (s RouterSettings) MarshalJSON() ([]byte, error) {
 	type plain RouterSettings
 	q := plain(s)
 	q.RedisPassword = hide(q.RedisPassword)
+	q.RedisURL = hideURL(q.RedisURL)
 	return json.Marshal(q)
 }
 

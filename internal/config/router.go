@@ -2,6 +2,7 @@ package config
 
 import (
 	"cmp"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,10 +49,15 @@ type RouterSettings struct {
 	// RedisHost, RedisPort and RedisPassword locate the Redis that shares
 	// rate-limit counters between replicas; fallbacks REDIS_HOST,
 	// REDIS_PORT and REDIS_PASSWORD. RedisPort defaults to
-	// DefaultRedisPort. Empty RedisHost means no Redis.
+	// DefaultRedisPort. Without RedisHost and RedisURL, there is no Redis.
 	RedisHost     string `json:"redis_host,omitempty"`
 	RedisPort     int    `json:"redis_port"`
 	RedisPassword string `json:"redis_password,omitempty"`
+	// RedisURL is a redis://, rediss:// or unix:// URL; fallback
+	// REDIS_URL. When set, it wins over RedisHost, RedisPort and
+	// RedisPassword wherever each came from, as in LiteLLM, whose Redis
+	// client drops them as soon as a URL is given.
+	RedisURL string `json:"redis_url,omitempty"`
 	// EnablePreCallChecks skips deployments whose context window is too
 	// small for the request.
 	EnablePreCallChecks bool `json:"enable_pre_call_checks"`
@@ -142,6 +148,8 @@ func (d *decoder) routerKey(s *RouterSettings, k string, v *yaml.Node, at string
 		s.RedisPort = d.port(v, at)
 	case "redis_password":
 		s.RedisPassword = d.str(v, at)
+	case "redis_url":
+		d.checked(v, at, &s.RedisURL, d.checkRedisURL)
 	case "enable_pre_call_checks":
 		s.EnablePreCallChecks, _ = d.boolean(v, at)
 	default:
@@ -168,8 +176,12 @@ func (d *decoder) port(n *yaml.Node, at string) int {
 }
 
 // redisFallbacks fills the Redis fields the file leaves empty from
-// REDIS_HOST, REDIS_PORT and REDIS_PASSWORD, as LiteLLM does.
+// REDIS_HOST, REDIS_PORT, REDIS_PASSWORD and REDIS_URL, as LiteLLM does.
 func (d *decoder) redisFallbacks(s *RouterSettings) {
+	if s.RedisURL == "" {
+		s.RedisURL = d.fallback("REDIS_URL")
+		d.checkRedisURL(s.RedisURL, nil, "REDIS_URL")
+	}
 	s.RedisHost = cmp.Or(s.RedisHost, d.fallback("REDIS_HOST"))
 	s.RedisPassword = cmp.Or(s.RedisPassword, d.fallback("REDIS_PASSWORD"))
 	if s.RedisPort == 0 {
@@ -180,6 +192,28 @@ func (d *decoder) redisFallbacks(s *RouterSettings) {
 				d.problem(nil, "REDIS_PORT", "want a port between 1 and 65535")
 			}
 			s.RedisPort = p
+		}
+	}
+}
+
+// redisSchemes are the URL schemes of Redis: plain TCP, TLS and a Unix
+// socket.
+var redisSchemes = []string{"redis", "rediss", "unix"}
+
+// checkRedisURL reports a URL that is not Redis's, or whose port is not a
+// port, never quoting it: it may hold a password.
+func (d *decoder) checkRedisURL(s string, n *yaml.Node, at string) {
+	if s == "" {
+		return
+	}
+	u, err := url.Parse(s)
+	if err != nil || !slices.Contains(redisSchemes, u.Scheme) {
+		d.problem(n, at, "want a redis://, rediss:// or unix:// URL")
+		return
+	}
+	if port := u.Port(); port != "" {
+		if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+			d.problem(n, at, "want a port between 1 and 65535 in the URL")
 		}
 	}
 }

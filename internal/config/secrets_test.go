@@ -22,7 +22,8 @@ model_list:
       aws_secret_access_key: s3cr3t-aws
       vertex_credentials: {private_key: s3cr3t-vertex}
       extra_headers: {Authorization: Bearer s3cr3t-header, x-api-key: s3cr3t-x}
-router_settings: {redis_host: r, redis_password: s3cr3t-redis}
+router_settings: {redis_host: r, redis_password: s3cr3t-redis,
+  redis_url: 'redis://u:s3cr3t-url@r:6379/0'}
 general_settings:
   master_key: sk-s3cr3t-master
   database_url: postgresql://u:s3cr3t-db@h/db
@@ -85,6 +86,8 @@ func TestSecretsNotInProblems(t *testing.T) {
 			env:  map[string]string{"K": "s3cr3t"},
 		},
 		{name: "redis port from environment", env: map[string]string{"REDIS_PORT": "s3cr3t"}},
+		{name: "redis URL", file: "router_settings: {redis_url: 'http://u:s3cr3t@h'}"},
+		{name: "redis URL from environment", env: map[string]string{"REDIS_URL": "s3cr3t"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -188,6 +188,28 @@ func TestRouterMerge(t *testing.T) {
 			env:  map[string]string{"REDIS_HOST": "r", "REDIS_PORT": "7000"},
 			want: with(func(s *RouterSettings) { s.RedisHost, s.RedisPort = "f", 7001 }),
 		},
+		{
+			name: "redis from file through the environment",
+			file: "router_settings: {redis_host: os.environ/RH, redis_port: os.environ/RP, " +
+				"redis_password: os.environ/RPW}",
+			env: map[string]string{"RH": "h", "RP": "7002", "RPW": "pw"},
+			want: with(func(s *RouterSettings) {
+				s.RedisHost, s.RedisPort, s.RedisPassword = "h", 7002, "pw"
+			}),
+		},
+		{
+			name: "redis URL from environment",
+			env:  map[string]string{"REDIS_URL": "redis://:pw@r:7000/1", "REDIS_HOST": "h"},
+			want: with(func(s *RouterSettings) {
+				s.RedisURL, s.RedisHost = "redis://:pw@r:7000/1", "h"
+			}),
+		},
+		{
+			name: "redis URL from file",
+			file: "router_settings: {redis_url: os.environ/URL}",
+			env:  map[string]string{"URL": "rediss://r:7000", "REDIS_URL": "redis://other"},
+			want: with(func(s *RouterSettings) { s.RedisURL = "rediss://r:7000" }),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,6 +219,68 @@ func TestRouterMerge(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, c.RouterSettings); diff != "" {
 				t.Errorf("RouterSettings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRedisProblems checks that a Redis setting that cannot locate a
+// server stops the gateway, naming the key or variable at fault.
+func TestRedisProblems(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string
+		env     map[string]string
+		wantErr string
+	}{
+		{
+			name:    "port out of range",
+			file:    "router_settings: {redis_host: r, redis_port: 70000}",
+			wantErr: "line 1: router_settings.redis_port: want a port between 1 and 65535",
+		},
+		{
+			name:    "port not a number",
+			file:    "router_settings: {redis_host: r, redis_port: six}",
+			wantErr: `line 1: router_settings.redis_port: want an integer, got "six"`,
+		},
+		{
+			name: "port from the environment not a number",
+			file: "router_settings: {redis_host: r, redis_port: os.environ/RP}",
+			env:  map[string]string{"RP": "six"},
+			wantErr: "line 1: router_settings.redis_port: want an integer, " +
+				"got the value of RP",
+		},
+		{
+			name:    "REDIS_PORT not a port",
+			env:     map[string]string{"REDIS_HOST": "r", "REDIS_PORT": "0"},
+			wantErr: "REDIS_PORT: want a port between 1 and 65535",
+		},
+		{
+			name:    "URL of another scheme",
+			file:    "router_settings: {redis_url: 'http://r:6379'}",
+			wantErr: "line 1: router_settings.redis_url: want a redis://, rediss:// or unix:// URL",
+		},
+		{
+			name:    "URL port out of range",
+			file:    "router_settings: {redis_url: 'redis://r:70000'}",
+			wantErr: "line 1: router_settings.redis_url: want a port between 1 and 65535 in the URL",
+		},
+		{
+			name:    "REDIS_URL not a URL",
+			env:     map[string]string{"REDIS_URL": "r:6379"},
+			wantErr: "REDIS_URL: want a redis://, rediss:// or unix:// URL",
+		},
+		{
+			name:    "unset reference",
+			file:    "router_settings: {redis_url: os.environ/UNSET}",
+			wantErr: "line 1: router_settings.redis_url: environment variable UNSET is not set",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseString(tt.file, tt.env)
+			if diff := cmp.Diff(tt.wantErr, errText(err)); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -58,7 +58,7 @@ func (l *Limiter) Admit(p *auth.Principal, estimate float64, now time.Time) (*Ti
 		}
 	}
 	for i := range subs {
-		if err := checkRate(&subs[i], now); err != nil {
+		if err := l.checkRate(&subs[i], now); err != nil {
 			return nil, err
 		}
 	}
@@ -87,23 +87,47 @@ func checkBudget(s *subject, estimate float64, now time.Time) error {
 	return nil
 }
 
-func checkRate(s *subject, now time.Time) error {
+func (l *Limiter) checkRate(s *subject, now time.Time) error {
 	sec := now.Unix()
 	if limit := s.lim.RPMLimit; limit != nil {
-		w := s.o.window(&s.o.requests, sec)
-		if w.total >= *limit {
-			return rateError(s, *limit, "requests", w.wait(*limit, now))
+		total := l.count(s.o, requestCount, sec)
+		if total >= *limit {
+			return rateError(s, *limit, "requests", s.o.wait(requestCount, *limit, now))
 		}
-		s.remReq = *limit - w.total - 1
+		s.remReq = *limit - total - 1
 	}
 	if limit := s.lim.TPMLimit; limit != nil {
-		w := s.o.window(&s.o.tokens, sec)
-		if w.total >= *limit {
-			return rateError(s, *limit, "tokens", w.wait(*limit, now))
+		total := l.count(s.o, tokenCount, sec)
+		if total >= *limit {
+			return rateError(s, *limit, "tokens", s.o.wait(tokenCount, *limit, now))
 		}
-		s.remTok = *limit - w.total
+		s.remTok = *limit - total
 	}
 	return nil
+}
+
+// count returns the events of counter c of o in the window that ends at
+// sec: this replica's, plus the other replicas' when the Limiter is
+// shared.
+func (l *Limiter) count(o *owner, c int, sec int64) int64 {
+	total := o.window(o.counter(c), sec).total
+	if l.shared {
+		if o.shared == nil {
+			o.shared = new(sharedCounts)
+		}
+		others := &o.shared.others[c]
+		others.advance(sec)
+		total += others.total
+	}
+	return total
+}
+
+// counter returns where o keeps counter c.
+func (o *owner) counter(c int) **window {
+	if c == requestCount {
+		return &o.requests
+	}
+	return &o.tokens
 }
 
 // window returns the window *w, made when missing, advanced to sec.
@@ -115,12 +139,26 @@ func (o *owner) window(w **window, sec int64) *window {
 	return *w
 }
 
+// wait returns how long after now counter c of o, with the other
+// replicas' events, will hold less than limit. count must have advanced
+// the counter to now.
+func (o *owner) wait(c int, limit int64, now time.Time) time.Duration {
+	w := **o.counter(c)
+	if o.shared != nil {
+		w.merge(&o.shared.others[c])
+	}
+	return w.wait(limit, now)
+}
+
 func reserve(s *subject, estimate float64, sec int64) {
 	o := s.o
 	o.inflight++
 	o.last = max(o.last, sec)
 	if s.lim.RPMLimit != nil {
 		o.requests.add(sec, 1)
+		if o.shared != nil {
+			o.shared.pending[requestCount].add(sec, 1)
+		}
 	}
 	if s.lim.MaxBudget != nil {
 		o.budget.reserved += estimate

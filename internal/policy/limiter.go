@@ -9,9 +9,14 @@
 // Ticket.Done settles it. A Resetter resets the budgets that are due in
 // the store and in the Limiter.
 //
-// Counters live in one process. Several replicas each enforce the full
-// limits on their own share of the traffic, and see each other's spend
-// only as the store held it when a principal was loaded.
+// Counters live in the process, so that admission never waits on the
+// network. Replicas of the gateway share their rate-limit counters through
+// Redis when a Syncer runs: each replica pushes what it counted and pulls
+// what the others counted a few times a second, and admission adds the
+// others' counts to its own (see Syncer for the bound this puts on
+// over-admission). Without a Syncer, each replica enforces the full limits
+// on its own share of the traffic. Replicas see each other's spend only as
+// the store held it when a principal was loaded.
 package policy
 
 import (
@@ -44,13 +49,18 @@ var (
 // each owner has a lock of its own, and owners are spread over 32 maps per
 // kind, so requests of different owners rarely wait on each other.
 //
-// TODO(#4): counters live in one process; replicas behind one database
-// each enforce limits on their own share. Shared counters (Redis) would
-// make limits exact across replicas.
+// TODO(#4): budgets are not shared between replicas: each counts the spend
+// it settles on top of the store's spend as loaded with the principal.
+// Sharing spend through Redis needs the replicas to agree on a budget's
+// period first; today each rolls the period over on its own clock, and
+// learns the store's reset time only when it reloads the principal.
 type Limiter struct {
 	now    func() time.Time
 	seed   maphash.Seed
 	tables [numKinds]table
+	// shared is set, before the first admission, by NewSyncer: owners then
+	// keep the counts exchanged with the other replicas.
+	shared bool
 }
 
 // NewLimiter returns a Limiter that reads the time from now (time.Now when
@@ -101,6 +111,7 @@ type owner struct {
 	last     int64 // unix second of the last admission or settlement
 	requests *window
 	tokens   *window
+	shared   *sharedCounts // nil unless the Limiter is shared and o rate-limited
 	budget   budget
 }
 
@@ -233,7 +244,7 @@ func evictable(o *owner, sec int64) bool {
 	if o.inflight > 0 || sec-o.last < windowSeconds {
 		return false
 	}
-	o.requests, o.tokens = nil, nil
+	o.requests, o.tokens, o.shared = nil, nil, nil
 	if o.budget.spent != 0 || o.budget.reserved != 0 {
 		return false
 	}

@@ -39,6 +39,9 @@ func (t *Ticket) Done(tokens int64, cost float64) {
 		o.last = max(o.last, sec)
 		if s.lim.TPMLimit != nil && tokens > 0 {
 			o.window(&o.tokens, sec).add(sec, tokens)
+			if o.shared != nil {
+				o.shared.pending[tokenCount].add(sec, tokens)
+			}
 		}
 		if s.lim.MaxBudget != nil {
 			// Roll the period over first, so that the cost counts in the

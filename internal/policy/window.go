@@ -51,6 +51,25 @@ func (w *window) add(sec, n int64) {
 	w.total += n
 }
 
+// at returns the events counted at the second sec, 0 when sec is outside
+// the window.
+func (w *window) at(sec int64) int64 {
+	if sec > w.head || sec <= w.head-windowSeconds {
+		return 0
+	}
+	return int64(w.buckets[slot(sec)])
+}
+
+// merge adds to w the events of x at the seconds of w's window.
+func (w *window) merge(x *window) {
+	for sec := w.head - windowSeconds + 1; sec <= w.head; sec++ {
+		if n := x.at(sec); n > 0 {
+			w.buckets[slot(sec)] += uint32(n)
+			w.total += n
+		}
+	}
+}
+
 // wait returns how long after now the window will hold less than limit,
 // which is when the oldest buckets that hold the excess expire. The window
 // must have been advanced to now.

@@ -16,9 +16,17 @@ import (
 const spendFlushTimeout = 10 * time.Second
 
 // mountGateway adds the OpenAI- and Anthropic-compatible routes with their
-// router, rate limits, budgets and spend recording, and /spend/logs.
+// router, rate limits, budgets and spend recording, and /spend/logs. With
+// a Redis, rate-limit counts are shared with the other replicas.
 func (s *Server) mountGateway(mux *http.ServeMux) {
 	limiter := policy.NewLimiter(s.opts.Now)
+	if s.redis != nil {
+		syncer := policy.NewSyncer(limiter, s.redis,
+			policy.SyncOptions{Interval: s.opts.RateLimitSync, Log: s.log})
+		registerSyncMetrics(s.registry, syncer)
+		s.background(syncer.Run)
+		s.log.Info("rate limits shared with the other replicas through redis")
+	}
 	resetter := policy.NewResetter(s.store, limiter, s.log, s.opts.Now)
 	s.background(resetter.Run)
 	s.spend = spend.NewRecorder(s.store, s.log, spend.Options{})

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/litellm-go/gateway/internal/admin"
 	"github.com/litellm-go/gateway/internal/auth"
@@ -44,6 +45,10 @@ type Options struct {
 	Env config.LookupFunc // environment lookup; os.LookupEnv when nil
 	Log *slog.Logger      // discards when nil
 	Now func() time.Time  // time.Now when nil
+	// RateLimitSync is how often rate-limit counts are exchanged with
+	// the other replicas when a Redis is configured;
+	// policy.DefaultSyncInterval when zero.
+	RateLimitSync time.Duration
 }
 
 // Server is a gateway ready to serve.
@@ -57,6 +62,7 @@ type Server struct {
 	sealer  *secret.Sealer
 	signer  *signer.Signer
 	spend   *spend.Recorder
+	redis   *redis.Client // nil without a Redis
 	login   struct {
 		enabled bool
 		ttl     time.Duration
@@ -87,11 +93,16 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Server, error)
 	if s.sealer, err = secret.NewSealer(cfg.SaltKey); err != nil {
 		return nil, err
 	}
+	if s.redis, err = openRedis(cfg.RouterSettings); err != nil {
+		return nil, err
+	}
 	if s.store, err = s.openStore(ctx); err != nil {
+		s.closeRedis()
 		return nil, err
 	}
 	if err := s.loadCatalog(ctx); err != nil {
 		s.store.Close()
+		s.closeRedis()
 		return nil, err
 	}
 	s.auth = auth.NewAuthenticator(s.store, s.catalog, cfg.GeneralSettings.MasterKey, opts.Now)
@@ -219,10 +230,17 @@ func (s *Server) background(fn func(ctx context.Context)) {
 	}()
 }
 
-// Close stops background work and closes the store.
+// Close stops background work and closes the store and the Redis client.
 func (s *Server) Close() error {
 	s.stop()
 	s.bg.Wait()
 	s.flushSpend()
+	s.closeRedis()
 	return s.store.Close()
+}
+
+func (s *Server) closeRedis() {
+	if s.redis != nil {
+		s.redis.Close()
+	}
 }

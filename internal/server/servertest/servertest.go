@@ -45,6 +45,9 @@ type Options struct {
 	DatabaseURL string            // postgres://... to use PostgreSQL
 	Now         func() time.Time  // the gateway's clock; time.Now when nil
 	Log         *slog.Logger      // the gateway's logger; discards when nil
+	// RateLimitSync is how often the gateway exchanges rate-limit counts
+	// with Redis, when its config names one; see server.Options.
+	RateLimitSync time.Duration
 }
 
 // Gateway is a running gateway. It is stopped when the test ends.
@@ -82,7 +85,8 @@ func Start(t testing.TB, opts Options) *Gateway {
 		g.MasterKey = cfg.GeneralSettings.MasterKey
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, cfg, server.Options{Env: env, Now: opts.Now, Log: opts.Log})
+	srv, err := server.New(ctx, cfg, server.Options{Env: env, Now: opts.Now, Log: opts.Log,
+		RateLimitSync: opts.RateLimitSync})
 	if err != nil {
 		cancel()
 		t.Fatalf("servertest: start gateway: %v", err)

@@ -1,0 +1,100 @@
+package server_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/litellm-go/gateway/internal/apitype"
+	"github.com/litellm-go/gateway/internal/server/servertest"
+	"github.com/litellm-go/gateway/internal/testenv"
+)
+
+// redisConfig is pricedConfig with the Redis of $TEST_REDIS_URL.
+const redisConfig = pricedConfig + "router_settings: {redis_url: os.environ/TEST_REDIS_URL}\n"
+
+// TestRateLimitAcrossReplicas runs two gateways on one PostgreSQL and one
+// Redis, and checks that a key's rpm limit holds for both together.
+func TestRateLimitAcrossReplicas(t *testing.T) {
+	db := testenv.PostgresURL(t)
+	rds := testenv.Redis(t)
+	opts := servertest.Options{
+		Config: redisConfig, DatabaseURL: db, RateLimitSync: 10 * time.Millisecond,
+		Env: map[string]string{"TEST_REDIS_URL": "redis://" + rds.Addr},
+	}
+	a, b := servertest.Start(t, opts), servertest.Start(t, opts)
+	var key apitype.GenerateKeyResponse
+	a.MustDo(t, 200, "POST", "/key/generate", a.MasterKey, map[string]any{"rpm_limit": 3}).
+		JSON(t, &key)
+
+	// b must have met the key to learn of a's requests (see policy.Syncer).
+	b.MustDo(t, 200, "POST", "/v1/chat/completions", key.Key, chatBody)
+	a.MustDo(t, 200, "POST", "/v1/chat/completions", key.Key, chatBody)
+	a.MustDo(t, 200, "POST", "/v1/chat/completions", key.Key, chatBody)
+	waitPushed(t, rds.Addr, 3)
+	time.Sleep(200 * time.Millisecond) // 20 exchanges of each gateway
+
+	for name, g := range map[string]*servertest.Gateway{"a": a, "b": b} {
+		r := g.MustDo(t, 429, "POST", "/v1/chat/completions", key.Key, chatBody)
+		if r.Header.Get("Retry-After") == "" {
+			t.Errorf("%s: 429 without Retry-After", name)
+		}
+	}
+	metrics := string(a.MustDo(t, 200, "GET", "/metrics", "", nil).Body)
+	if !strings.Contains(metrics, "litellm_redis_rate_limit_sync_up 1") {
+		t.Errorf("/metrics does not say that the exchanges succeed:\n%s", metrics)
+	}
+}
+
+// waitPushed waits until the Redis at addr counts n requests in all.
+func waitPushed(t *testing.T, addr string, n int64) {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	defer rdb.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var total int64
+		keys, err := rdb.Keys(t.Context(), "*:requests:*").Result()
+		for _, k := range keys {
+			counts, _ := rdb.HGetAll(t.Context(), k).Result()
+			for _, v := range counts {
+				c, _ := strconv.ParseInt(v, 10, 64)
+				total += c
+			}
+		}
+		if err == nil && total == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Redis counts %d requests (err %v), want %d", total, err, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRateLimitWithRedisDown checks that a gateway whose Redis does not
+// answer serves as without one, enforcing limits on its own counts.
+func TestRateLimitWithRedisDown(t *testing.T) {
+	rds := testenv.Redis(t)
+	rds.Stop()
+	g := servertest.Start(t, servertest.Options{
+		Config: redisConfig, RateLimitSync: 10 * time.Millisecond,
+		Env: map[string]string{"TEST_REDIS_URL": "redis://" + rds.Addr},
+	})
+	var key apitype.GenerateKeyResponse
+	g.MustDo(t, 200, "POST", "/key/generate", g.MasterKey, map[string]any{"rpm_limit": 2}).
+		JSON(t, &key)
+
+	g.MustDo(t, 200, "POST", "/v1/chat/completions", key.Key, chatBody)
+	g.MustDo(t, 200, "POST", "/v1/chat/completions", key.Key, chatBody)
+	g.MustDo(t, 429, "POST", "/v1/chat/completions", key.Key, chatBody)
+	time.Sleep(50 * time.Millisecond)
+	metrics := string(g.MustDo(t, 200, "GET", "/metrics", "", nil).Body)
+	if !strings.Contains(metrics, "litellm_redis_rate_limit_sync_up 0") ||
+		strings.Contains(metrics, "litellm_redis_rate_limit_sync_failures_total 0") {
+		t.Errorf("/metrics does not show the failing exchanges:\n%s", metrics)
+	}
+}
