@@ -100,9 +100,10 @@ func (r *Recorder) write(ctx context.Context, batch []store.SpendRecord) error {
 	return err
 }
 
-// add writes batch in one call. When some of its request ids are already
-// stored, which a retried write that had in fact succeeded causes, it
-// writes the halves apart, down to single records, and skips those.
+// add writes batch in one call. When some of its records are already
+// stored (store.ErrExists), which a retried write that had in fact
+// succeeded causes, it writes the halves apart, down to single records,
+// and skips those.
 func (r *Recorder) add(ctx context.Context, batch []store.SpendRecord) error {
 	wctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	err := r.w.AddSpend(wctx, batch)

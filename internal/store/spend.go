@@ -11,7 +11,11 @@ import (
 type SpendTx interface {
 	// AddSpend inserts the records and adds each record's cost to the
 	// spend of its key, user and team (those that are set and exist), all
-	// in one transaction. ErrExists if a request id is already recorded.
+	// in one transaction. ErrExists, and nothing written, if a record with
+	// the same request id and start time is already recorded, as when a
+	// batch whose commit reported an error is written again. Records of
+	// two requests that share an id, which callers may choose, are both
+	// kept.
 	AddSpend(ctx context.Context, records []SpendRecord) error
 	// ListSpend returns records ordered by start time, then request id,
 	// filtered by f, and the total number that match.

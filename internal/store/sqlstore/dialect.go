@@ -26,6 +26,9 @@ type dialect struct {
 	textTimes bool
 	// prepare keeps the read queries prepared (see stmtCache).
 	prepare bool
+	// arrays takes a column of values as one array argument, so that a
+	// write of many rows is one statement (see AddSpend).
+	arrays bool
 
 	// lockWrites, when set, runs first in every InTx transaction so that
 	// those transactions run one at a time, as they do on SQLite where
@@ -96,4 +99,5 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }

@@ -23,6 +23,7 @@ func newPostgresDialect() *dialect {
 		name:    "postgres",
 		dollar:  true,
 		noLimit: nil, // LIMIT NULL is no limit
+		arrays:  true,
 		// Management writes advance the revision, so they queue on its row
 		// anyway. InTx and the writes that leave the revision alone (spend,
 		// logins) lock the row before anything else: a read-modify-write

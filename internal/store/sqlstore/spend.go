@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -19,19 +18,11 @@ import (
 // may lag until the next management write. None of them touches
 // updated_at, which tracks management changes.
 
-// spendCols are the columns of a spend record, in the order of spendArgs
-// and scanSpend.
+// spendCols are the columns of a spend record, in the order of
+// appendSpendArgs, spendArrays and scanSpend.
 const spendCols = "request_id, key_hash, session_id, user_id, team_id, model," +
 	" deployment_id, provider, prompt_tokens, completion_tokens, cost, status," +
 	" started_at, duration_us"
-
-// spendRow is the placeholders of one row of spendCols.
-var spendRow = "(" + placeholders(strings.Count(spendCols, ",")+1) + ")"
-
-// spendChunk is the most records one INSERT carries: with 14 columns each,
-// far below the parameter limits of SQLite (32766) and PostgreSQL (65535),
-// and few enough statement texts for the drivers' statement caches.
-const spendChunk = 100
 
 // owner is a table whose rows hold a budget and a spend.
 type owner struct {
@@ -57,69 +48,13 @@ var dueBudgets = func() string {
 	return strings.Join(parts, " UNION ALL ") + " ORDER BY 1, 2"
 }()
 
-// AddSpend inserts the records, then adds their cost to their owners: one
-// update per owner, with the sum of its records, skipping owners that no
-// longer exist.
-//
-// TODO(#4): a batch costs about 50 µs a record on SQLite, a third of it the
-// commit's fsync; under load that is a sizeable share of the gateway's CPU
-// (see docs/benchmarks.md). Larger batches or fewer indexes would help.
-func (t *tx) AddSpend(ctx context.Context, records []store.SpendRecord) error {
-	return wrap("add spend", t.writeQuiet(ctx, func() error {
-		for chunk := range slices.Chunk(records, spendChunk) {
-			if err := t.insertSpend(ctx, chunk); err != nil {
-				return err
-			}
-		}
-		for _, o := range owners {
-			if err := t.addToOwner(ctx, o, records); err != nil {
-				return err
-			}
-		}
-		return nil
-	}))
-}
-
-// insertSpend inserts records with a single statement.
-func (t *tx) insertSpend(ctx context.Context, records []store.SpendRecord) error {
-	q := "INSERT INTO spend_logs (" + spendCols + ") VALUES " +
-		strings.TrimSuffix(strings.Repeat(spendRow+", ", len(records)), ", ")
-	var args []any
-	for i := range records {
-		args = append(args, t.spendArgs(&records[i])...)
-	}
-	_, err := t.exec(ctx, q, args...)
-	return err
-}
-
-// addToOwner adds the cost of records to the spend of the rows of o they
-// name, in the order of their ids.
-func (t *tx) addToOwner(ctx context.Context, o owner, records []store.SpendRecord) error {
-	sums := map[string]float64{}
-	for i := range records {
-		if id := o.of(&records[i]); id != "" {
-			sums[id] += records[i].Cost
-		}
-	}
-	q := "UPDATE " + o.table + " SET spend = spend + ? WHERE " + o.id + " = ?"
-	for _, id := range slices.Sorted(maps.Keys(sums)) {
-		if sums[id] == 0 {
-			continue
-		}
-		if _, err := t.exec(ctx, q, sums[id], id); err != nil {
-			return fmt.Errorf("add to %s %q: %w", o.kind, id, err)
-		}
-	}
-	return nil
-}
-
 // ListSpend returns a page of the records that match f, in order of start,
 // and the number that match.
 //
 // Unlike the management lists, it counts in a query of its own: the spend
 // log grows without bound, and a COUNT(*) OVER () column would make every
 // page read and sort all the matching records, where the page alone walks
-// an index (see 0002_sessions_spend.sql) and stops at its end. Outside a
+// an index (see 0003_spend_log_indexes.sql) and stops at its end. Outside a
 // transaction the two queries may see different snapshots: the total may
 // then count records added after the page was read.
 func (t *tx) ListSpend(
@@ -228,13 +163,6 @@ func (t *tx) ResetBudget(ctx context.Context, ref store.BudgetRef, next time.Tim
 		}
 		return mustChange(res)
 	}))
-}
-
-// spendArgs returns the values of the spendCols columns of r.
-func (t *tx) spendArgs(r *store.SpendRecord) []any {
-	return []any{r.RequestID, r.KeyHash, r.SessionID, r.UserID, r.TeamID, r.Model,
-		r.DeploymentID, r.Provider, r.PromptTokens, r.CompletionTokens, r.Cost,
-		r.Status, t.d.timeArg(r.StartedAt), r.Duration.Microseconds()}
 }
 
 func scanSpend(sc scanner) (*store.SpendRecord, error) {

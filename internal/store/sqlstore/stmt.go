@@ -45,3 +45,41 @@ func (c *stmtCache) close() error {
 	})
 	return errors.Join(errs...)
 }
+
+// rowStmt is a statement that a write on SQLite runs once for each of
+// many rows, such as the insert of a spend record.
+type rowStmt struct {
+	ctx  context.Context // the write's
+	bare context.Context // ctx without its end, for each row
+	st   *sql.Stmt
+	d    *dialect
+}
+
+// prepareRows prepares query for the rows of a write in t: parsing a short
+// statement costs more than running it.
+//
+// Each row runs without ctx, which is checked between rows instead. The
+// driver watches a context that can end with a goroutine of its own for
+// every call, and that costs more than inserting a row, which takes
+// microseconds.
+func (t *tx) prepareRows(ctx context.Context, query string) (*rowStmt, error) {
+	st, err := t.q.PrepareContext(ctx, t.d.rebind(query))
+	if err != nil {
+		return nil, err
+	}
+	return &rowStmt{ctx: ctx, bare: context.WithoutCancel(ctx), st: st, d: t.d}, nil
+}
+
+// exec runs the statement with the arguments of one row.
+func (s *rowStmt) exec(args ...any) error {
+	if err := s.ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := s.st.ExecContext(s.bare, args...); err != nil {
+		return s.d.classify(err)
+	}
+	return nil
+}
+
+// close releases the statement; the end of the transaction would too.
+func (s *rowStmt) close() { s.st.Close() }

@@ -15,6 +15,7 @@ import (
 var spendTests = []test{
 	{"add sums into owners", testSpendAdd},
 	{"duplicate request id", testSpendDuplicate},
+	{"request id reused later", testSpendReusedID},
 	{"missing owners are skipped", testSpendMissingOwners},
 	{"failed add in InTx", testSpendInTx},
 	{"list filters and pages", testSpendList},
@@ -115,8 +116,8 @@ func testSpendAdd(t *testing.T, s store.Store) {
 	}
 }
 
-// testSpendDuplicate adds batches that repeat a recorded request id, or
-// one of their own: nothing of them may be written.
+// testSpendDuplicate adds batches that repeat a recorded request (the same
+// id and start), or one of their own: nothing of them may be written.
 func testSpendDuplicate(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	spendOwners(t, s)
@@ -143,6 +144,21 @@ func testSpendDuplicate(t *testing.T, s store.Store) {
 		"key k1": 2.25, "key k2": 1.25, "user u1": 2.25, "user u2": 1.25, "team t1": 2.25,
 	})
 	wantRequests(t, s, store.SpendFilter{}, "r1")
+}
+
+// testSpendReusedID records two requests that share an id, as a caller
+// that sends the same x-request-id twice makes: both are kept and charged.
+func testSpendReusedID(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	spendOwners(t, s)
+	first := newSpend("r1", "k1", "u1", "t1", 1)
+	again := newSpend("r1", "k1", "u1", "t1", 2)
+	again.StartedAt = first.StartedAt.Add(time.Microsecond)
+	must(t, s.AddSpend(ctx, []store.SpendRecord{first}))
+	must(t, s.AddSpend(ctx, []store.SpendRecord{again}))
+
+	wantSpend(t, s, map[string]float64{"key k1": 4.25, "user u1": 4.25, "team t1": 4.25})
+	wantRequests(t, s, store.SpendFilter{}, "r1", "r1")
 }
 
 // testSpendMissingOwners records spend that names a deleted key, a user
