@@ -53,7 +53,7 @@ func (b *bench) latencyRows(sc scenario, what, conc string, p50, p99 time.Durati
 			q      float64
 			name   string
 			target time.Duration
-		}{{0.5, "p50", p50}, {0.99, "p99", p99}} {
+		}{{0.5, "p50", p50}, {0.9, "p90", 0}, {0.99, "p99", p99}} {
 			metric := fmt.Sprintf("%s %s, %s, %s", what, p.name, conc, cred)
 			row := b.compare(metric, sc, cred, func(r *loadgen.Result) time.Duration {
 				return r.Latency.Quantile(p.q)
