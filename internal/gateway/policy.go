@@ -79,6 +79,9 @@ func estimate(body []byte, rt *router.Router, group string) float64 {
 		}
 		tokens = tokens*10 + int(c-'0')
 	}
+	if tokens == 0 {
+		return 0 // no bound given: nothing to look up
+	}
 	var price float64
 	rt.EachDeployment(group, func(e *catalog.Entry, model string) bool {
 		if p, ok := spend.PriceOf(e.Info, model); ok {
