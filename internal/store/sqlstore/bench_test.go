@@ -59,11 +59,15 @@ func BenchmarkAddSpend(b *testing.B) {
 	owners := []spendOwners{
 		{keys: 20, users: 10, teams: 4},
 		{keys: 500, users: 300, teams: 20},
+		{keys: 20}, // keys of no user or team, as the gateway benchmark's
 	}
 	for _, bk := range benchBackends {
 		for _, batch := range []int{100, 500} {
 			for _, o := range owners {
 				name := fmt.Sprintf("%s/batch=%d/keys=%d", bk.name, batch, o.keys)
+				if o.users == 0 {
+					name += "/keys-only"
+				}
 				b.Run(name, func(b *testing.B) {
 					benchAddSpend(b, openTest(b, bk.url(b)), o, batch)
 				})
@@ -93,7 +97,7 @@ func benchAddSpend(b *testing.B, s *Store, o spendOwners, batch int) {
 type spendOwners struct{ keys, users, teams int }
 
 // create creates the keys, users and teams of o, each key of one user and
-// one team, and returns the keys.
+// one team when there are any, and returns the keys.
 func (o spendOwners) create(b *testing.B, s *Store) []*store.Key {
 	ctx := b.Context()
 	for i := range o.users {
@@ -104,8 +108,10 @@ func (o spendOwners) create(b *testing.B, s *Store) []*store.Key {
 	}
 	var out []*store.Key
 	for i := range o.keys {
-		k := &store.Key{Hash: secret.HashKey(fmt.Sprint("sk-", i)),
-			UserID: fmt.Sprint("u", i%o.users), TeamID: fmt.Sprint("t", i%o.teams)}
+		k := &store.Key{Hash: secret.HashKey(fmt.Sprint("sk-", i))}
+		if o.users > 0 && o.teams > 0 {
+			k.UserID, k.TeamID = fmt.Sprint("u", i%o.users), fmt.Sprint("t", i%o.teams)
+		}
 		must(b, s.CreateKey(ctx, k))
 		out = append(out, k)
 	}

@@ -99,9 +99,11 @@ func (t *tx) spendFilter(f store.SpendFilter) (string, []any) {
 		cond string
 		val  string
 	}{
-		{"user_id = ?", f.UserID},
-		{"team_id = ?", f.TeamID},
-		{"key_hash = ?", f.KeyHash},
+		// "<> ''" lets the partial owner indexes serve the filter (see
+		// 0004_spend_log_owner_indexes.sql); the value is never empty here.
+		{"user_id = ? AND user_id <> ''", f.UserID},
+		{"team_id = ? AND team_id <> ''", f.TeamID},
+		{"key_hash = ? AND key_hash <> ''", f.KeyHash},
 		{"model = ?", f.Model},
 	} {
 		if c.val != "" {
