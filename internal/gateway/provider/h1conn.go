@@ -49,11 +49,9 @@ func (c *h1Conn) Read(p []byte) (int, error) {
 
 // h1Pool holds the idle connections of each host:port, oldest first, so
 // that the newest is taken: it is the least likely to have been closed by
-// its server, and the oldest are left to expire when load drops.
-//
-// TODO(#4): expired connections are closed only when their host gets
-// another request; a host that goes quiet keeps its idle sockets open,
-// half-closed once its server times them out. A timer could close them.
+// its server, and the oldest are left to expire when load drops. Expired
+// connections are closed when their host is used again, and by sweep for
+// hosts that went quiet.
 type h1Pool struct {
 	mu   sync.Mutex
 	idle map[string]*[]*h1Conn
@@ -93,16 +91,37 @@ func (p *h1Pool) put(c *h1Conn, now time.Time) {
 		conns = new([]*h1Conn)
 		p.idle[c.key] = conns
 	}
-	n := 0
-	for n < len(*conns) && now.Sub((*conns)[n].idleAt) > h1IdleTimeout {
-		n++
-	}
-	closeFirst(conns, n)
+	expire(conns, now)
 	if len(*conns) >= h1MaxIdlePerHost {
 		c.nc.Close()
 		return
 	}
 	*conns = append(*conns, c)
+}
+
+// sweep closes the connections of every host that have been idle longer
+// than h1IdleTimeout at now, and returns how many stay idle.
+func (p *h1Pool) sweep(now time.Time) (left int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for key, conns := range p.idle {
+		expire(conns, now)
+		if len(*conns) == 0 {
+			delete(p.idle, key)
+		}
+		left += len(*conns)
+	}
+	return left
+}
+
+// expire closes and removes the connections of a list, oldest first, that
+// have been idle longer than h1IdleTimeout at now.
+func expire(conns *[]*h1Conn, now time.Time) {
+	n := 0
+	for n < len(*conns) && now.Sub((*conns)[n].idleAt) > h1IdleTimeout {
+		n++
+	}
+	closeFirst(conns, n)
 }
 
 // dropIdleBefore closes the connections to key that went idle at or

@@ -1,7 +1,11 @@
 package provider
 
 import (
+	"context"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 )
@@ -92,5 +96,48 @@ func TestH1PoolDropIdleBefore(t *testing.T) {
 	}
 	if c := p.get("a:80", start.Add(3*time.Second)); c == nil || c.nc != ncs[2] {
 		t.Error("the newest connection is not left idle")
+	}
+}
+
+// A host that gets no more requests has its idle connections closed once
+// they expire, by the transport's sweep rather than by a later request.
+func TestH1TransportSweepsQuietHosts(t *testing.T) {
+	closed := make(chan struct{}, 1)
+	up := httptest.NewUnstartedServer(http.HandlerFunc(echo))
+	up.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateClosed {
+			closed <- struct{}{}
+		}
+	}
+	up.Start()
+	t.Cleanup(up.Close)
+
+	tr, _ := newTestH1(t)
+	var mu sync.Mutex
+	now := time.Now()
+	tr.now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	tr.sweepEvery = 10 * time.Millisecond
+	if _, err := send(context.Background(), tr, up.URL, "hi"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-closed:
+		t.Fatal("the idle connection was closed before it expired")
+	case <-time.After(50 * time.Millisecond): // several sweeps
+	}
+	mu.Lock()
+	now = now.Add(h1IdleTimeout + time.Second)
+	mu.Unlock()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the expired idle connection is still open 5s later")
+	}
+	if left := tr.pool.sweep(tr.now()); left != 0 {
+		t.Errorf("%d connections still idle after the sweep", left)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -32,6 +33,10 @@ type h1Transport struct {
 	dialer net.Dialer
 	now    func() time.Time // when connections go idle and are taken
 	pool   h1Pool
+	// sweepEvery is how long after a connection goes idle the pool is
+	// swept of expired connections; sweeping marks a sweep scheduled.
+	sweepEvery time.Duration
+	sweeping   atomic.Bool
 }
 
 // Limits of h1Transport, the same as netTransport's.
@@ -45,10 +50,11 @@ const (
 // does not send itself, and follows the proxy environment variables.
 func newH1Transport(fallback http.RoundTripper) *h1Transport {
 	return &h1Transport{
-		fallback: fallback,
-		proxy:    http.ProxyFromEnvironment,
-		dialer:   net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second},
-		now:      time.Now,
+		fallback:   fallback,
+		proxy:      http.ProxyFromEnvironment,
+		dialer:     net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second},
+		now:        time.Now,
+		sweepEvery: h1IdleTimeout,
 	}
 }
 
@@ -198,9 +204,28 @@ func (t *h1Transport) release(c *h1Conn, stop func() bool, reuse bool) {
 	// Bytes beyond the answer are not an answer to anything.
 	if reuse && c.br.Buffered() == 0 {
 		t.pool.put(c, t.now())
+		t.scheduleSweep()
 		return
 	}
 	c.nc.Close()
+}
+
+// scheduleSweep makes sure that a sweep of the pool is due, so that the
+// idle connections of a host that gets no more requests are closed once
+// they expire rather than left open, half-closed by their server.
+func (t *h1Transport) scheduleSweep() {
+	if !t.sweeping.Load() && t.sweeping.CompareAndSwap(false, true) {
+		time.AfterFunc(t.sweepEvery, t.sweep)
+	}
+}
+
+// sweep closes the expired idle connections, and schedules the next sweep
+// while any connection stays idle.
+func (t *h1Transport) sweep() {
+	t.sweeping.Store(false) // a put from now on schedules a sweep of its own
+	if t.pool.sweep(t.now()) > 0 {
+		t.scheduleSweep()
+	}
 }
 
 // dial opens a connection to key, a host:port.
