@@ -22,6 +22,7 @@ import (
 	"github.com/litellm-go/gateway/internal/auth/signer"
 	"github.com/litellm-go/gateway/internal/catalog"
 	"github.com/litellm-go/gateway/internal/config"
+	"github.com/litellm-go/gateway/internal/h1server"
 	"github.com/litellm-go/gateway/internal/httpapi"
 	"github.com/litellm-go/gateway/internal/secret"
 	"github.com/litellm-go/gateway/internal/spend"
@@ -198,11 +199,11 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Serve answers requests on ln until ctx is done, then stops accepting
 // connections and waits for requests in flight, up to a grace period.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{
+	hs := &h1server.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		Log:               s.log,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
