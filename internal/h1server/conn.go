@@ -16,11 +16,14 @@ import (
 	"time"
 )
 
-// Connection states, for Shutdown: only an idle connection may be closed
-// from outside its goroutine.
+// Connection states. The janitor reads them with the time each began to
+// enforce the timeouts and start watches; Shutdown closes new and idle
+// connections, which only a state change from outside may do.
 const (
-	stateIdle int32 = iota // between requests
-	stateActive
+	stateNew    int32 = iota // accepted, no request yet
+	stateIdle                // between requests
+	stateHeader              // reading a request's line and headers
+	stateActive              // a handler runs
 	stateClosed
 )
 
@@ -41,7 +44,10 @@ type conn struct {
 	s          *Server
 	nc         net.Conn
 	remoteAddr string
-	state      atomic.Int32
+	// state and since, the server's clock when the state began, are
+	// stored in this order and read in the other.
+	state atomic.Int32
+	since atomic.Int64
 
 	r    connReader
 	br   *bufio.Reader
@@ -49,14 +55,11 @@ type conn struct {
 	body requestBody
 	w    response
 	hdr  []byte // scratch for the status line and headers
-
-	// watch starts watching the connection once a request has run for
-	// WatchAfter; created with the first request.
-	watch *time.Timer
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
 	c := &conn{s: s, nc: nc, remoteAddr: nc.RemoteAddr().String()}
+	c.state.Store(stateNew)
 	c.r.c = c
 	c.r.cond.L = &c.r.mu
 	c.br = bufio.NewReaderSize(&c.r, 4<<10)
@@ -79,12 +82,10 @@ func (c *conn) serve() {
 		}
 	}()
 
-	first := true
 	for {
-		if !c.awaitRequest(first) {
+		if !c.awaitRequest() {
 			return
 		}
-		first = false
 		req, err := c.readRequest()
 		if err != nil {
 			c.refuse(err)
@@ -93,43 +94,71 @@ func (c *conn) serve() {
 		if !c.serveRequest(req) || c.s.shuttingDown.Load() {
 			return
 		}
-		c.state.Store(stateIdle)
+		c.setState(stateIdle)
 	}
 }
 
-// awaitRequest waits for the first byte of the next request, for the idle
-// timeout (the header timeout on a new connection), and marks the
-// connection active. It reports false when the connection is over.
-func (c *conn) awaitRequest(first bool) bool {
-	wait := orDefault(c.s.IdleTimeout, DefaultIdleTimeout)
-	if first {
-		wait = orDefault(c.s.ReadHeaderTimeout, DefaultReadHeaderTimeout)
-	}
+// setState moves the connection to state, as of now.
+func (c *conn) setState(state int32) {
+	c.since.Store(c.s.clock.Load())
+	c.state.Store(state)
+}
+
+// awaitRequest waits for the first byte of the next request and marks the
+// connection as reading it. It reports false when the connection is over:
+// closed by the client, by Shutdown, or by the janitor once the wait
+// outlasted the idle timeout (the header timeout on a new connection).
+func (c *conn) awaitRequest() bool {
 	// bufio's own buffer may read past the headers: allow for it.
 	c.r.limit = int64(orDefault(c.s.MaxHeaderBytes, http.DefaultMaxHeaderBytes)) + 4096
 	if c.br.Buffered() == 0 && !c.r.hasByte {
-		c.nc.SetReadDeadline(time.Now().Add(wait))
 		if _, err := c.br.Peek(1); err != nil {
 			return false
 		}
 	}
 	// Shutdown may have closed the connection while it waited; a closed
 	// connection stays closed.
-	return c.state.CompareAndSwap(stateIdle, stateActive)
+	c.since.Store(c.s.clock.Load())
+	return c.state.CompareAndSwap(stateIdle, stateHeader) ||
+		c.state.CompareAndSwap(stateNew, stateHeader)
 }
 
 // closeIfIdle closes the connection if no request is in flight on it.
 func (c *conn) closeIfIdle() {
-	if c.state.CompareAndSwap(stateIdle, stateClosed) {
+	if c.state.CompareAndSwap(stateIdle, stateClosed) || c.state.CompareAndSwap(stateNew, stateClosed) {
 		c.nc.Close()
 	}
 }
 
-// readRequest reads a request's line and headers, within the header
-// timeout and size limit, and checks what net/http's server checks
-// beyond http.ReadRequest.
+// expire closes the connection when it has been waiting for a request,
+// or reading one's headers, for longer than allowed; and it starts the
+// watch of a request that has run for WatchAfter. The janitor calls it
+// every tick with the server's clock.
+func (c *conn) expire(now int64) {
+	state := c.state.Load()
+	age := time.Duration(now - c.since.Load())
+	var limit time.Duration
+	switch state {
+	case stateActive:
+		if age > orDefault(c.s.WatchAfter, DefaultWatchAfter) {
+			c.startWatch()
+		}
+		return
+	case stateIdle:
+		limit = orDefault(c.s.IdleTimeout, DefaultIdleTimeout)
+	case stateNew, stateHeader:
+		limit = orDefault(c.s.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	default:
+		return
+	}
+	if age > limit && c.state.CompareAndSwap(state, stateClosed) {
+		c.nc.Close()
+	}
+}
+
+// readRequest reads a request's line and headers, within the size limit,
+// and checks what net/http's server checks beyond http.ReadRequest.
 func (c *conn) readRequest() (*http.Request, error) {
-	c.nc.SetReadDeadline(time.Now().Add(orDefault(c.s.ReadHeaderTimeout, DefaultReadHeaderTimeout)))
 	req, err := http.ReadRequest(c.br)
 	if c.r.limit <= 0 {
 		return nil, errHeaderTooLarge
@@ -138,7 +167,11 @@ func (c *conn) readRequest() (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.nc.SetReadDeadline(time.Time{})
+	// The janitor may have closed the connection as the headers came.
+	c.since.Store(c.s.clock.Load())
+	if !c.state.CompareAndSwap(stateHeader, stateActive) {
+		return nil, net.ErrClosed
+	}
 	if req.ProtoMajor != 1 {
 		return nil, errUnsupportedVersion
 	}
@@ -272,43 +305,35 @@ func (r *connReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// armWatch schedules the watch of the connection for a request that
-// starts now.
+// armWatch lets the janitor start a watch for the request that starts
+// now.
 func (c *conn) armWatch() {
 	c.r.mu.Lock()
-	defer c.r.mu.Unlock()
 	c.r.armed = true
-	after := orDefault(c.s.WatchAfter, DefaultWatchAfter)
-	if c.watch == nil {
-		c.watch = time.AfterFunc(after, c.watchClient)
-	} else {
-		c.watch.Reset(after)
+	c.r.mu.Unlock()
+}
+
+// startWatch starts reading the connection of a request that has run for
+// WatchAfter, once the handler has read the whole request body.
+func (c *conn) startWatch() {
+	r := &c.r
+	r.mu.Lock()
+	start := r.armed && c.body.done.Load()
+	if start {
+		r.armed = false
+		r.watching = true
+	}
+	r.mu.Unlock()
+	if start {
+		go c.watchClient()
 	}
 }
 
-// watchClient runs on a timer's goroutine once a request has run for
-// WatchAfter. When the handler has read the whole request body, it reads
-// the connection until the request ends: an end of file or an error means
-// the client left, and cancels the request. A byte read is the start of
-// the client's next request and is kept for it.
+// watchClient reads the connection until the request ends: an end of
+// file or an error means the client left, and cancels the request. A byte
+// read is the start of the client's next request and is kept for it.
 func (c *conn) watchClient() {
 	r := &c.r
-	r.mu.Lock()
-	if !r.armed {
-		r.mu.Unlock()
-		return
-	}
-	if !c.body.done.Load() {
-		// The handler still reads the body from the connection: look
-		// again later.
-		c.watch.Reset(orDefault(c.s.WatchAfter, DefaultWatchAfter))
-		r.mu.Unlock()
-		return
-	}
-	r.armed = false
-	r.watching = true
-	r.mu.Unlock()
-
 	n, err := c.nc.Read(r.byte[:])
 
 	r.mu.Lock()
@@ -329,7 +354,6 @@ func (c *conn) stopWatch() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.armed = false
-	c.watch.Stop()
 	if !r.watching {
 		return
 	}

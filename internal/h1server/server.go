@@ -6,9 +6,11 @@
 // context as soon as the client leaves. That read parks a goroutine and
 // wakes a second thread on every request; on loopback it costs more than
 // the gateway's own work. A Server here starts that watch only once a
-// request has run for WatchAfter (1 ms by default): quick answers never
+// request has run for WatchAfter (100 ms by default): quick answers never
 // pay for it, while a client that leaves a slow call or a stream is still
-// noticed within about that time, and its request's context cancelled.
+// noticed within about twice that time, and its request's context
+// cancelled. A stream notices sooner, when a write fails. Nor does it set
+// a timer per request: one janitor per server enforces the timeouts.
 //
 // Requests are parsed by http.ReadRequest, so a Server reads exactly what
 // net/http reads; this package adds the connection loop and the response
@@ -33,7 +35,7 @@ import (
 const (
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultIdleTimeout       = 2 * time.Minute
-	DefaultWatchAfter        = time.Millisecond
+	DefaultWatchAfter        = 100 * time.Millisecond
 )
 
 // Server serves HTTP/1.x requests to Handler. Set its fields before Serve;
@@ -53,6 +55,9 @@ type Server struct {
 	// WatchAfter is how long a request runs before the server watches
 	// its connection for the client leaving.
 	WatchAfter time.Duration
+	// Timeouts are enforced, and watches started, by a janitor that
+	// wakes every half of the shortest of these three durations, and only
+	// while there are connections: no timer is set per request.
 	// Log receives errors the handler cannot see: panics, failed
 	// accepts. Nil discards them.
 	Log *slog.Logger
@@ -62,6 +67,10 @@ type Server struct {
 	listeners    map[net.Listener]struct{}
 	conns        map[*conn]struct{}
 	done         sync.WaitGroup // one per connection
+	janitorOn    bool           // a janitor runs; under mu
+	// clock is the janitor's last reading of the time, in Unix
+	// nanoseconds: the connections date their states with it.
+	clock atomic.Int64
 }
 
 // Serve accepts connections on ln and serves each on a goroutine of its
@@ -188,7 +197,39 @@ func (s *Server) addConn(c *conn) bool {
 	}
 	s.conns[c] = struct{}{}
 	s.done.Add(1)
+	if !s.janitorOn {
+		s.janitorOn = true
+		s.clock.Store(time.Now().UnixNano())
+		go s.janitor()
+	}
+	c.since.Store(s.clock.Load())
 	return true
+}
+
+// janitor runs while the server has connections. Every tick it reads the
+// time for the connections to date their states with, closes those past
+// their idle or header timeout, and starts watching the clients of
+// requests that have run for WatchAfter.
+func (s *Server) janitor() {
+	tick := min(orDefault(s.WatchAfter, DefaultWatchAfter),
+		orDefault(s.IdleTimeout, DefaultIdleTimeout),
+		orDefault(s.ReadHeaderTimeout, DefaultReadHeaderTimeout)) / 2
+	t := time.NewTicker(max(tick, 100*time.Microsecond))
+	defer t.Stop()
+	for range t.C {
+		now := time.Now().UnixNano()
+		s.clock.Store(now)
+		s.mu.Lock()
+		if len(s.conns) == 0 {
+			s.janitorOn = false
+			s.mu.Unlock()
+			return
+		}
+		for c := range s.conns {
+			c.expire(now)
+		}
+		s.mu.Unlock()
+	}
 }
 
 func (s *Server) removeConn(c *conn) {

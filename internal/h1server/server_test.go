@@ -577,8 +577,35 @@ func TestIdleTimeout(t *testing.T) {
 	if _, err := br.ReadByte(); err != io.EOF {
 		t.Fatalf("idle connection: %v, want it closed", err)
 	}
-	if waited := time.Since(begin); waited > 2*time.Second {
+	if waited := time.Since(begin); waited < 20*time.Millisecond || waited > 2*time.Second {
 		t.Fatalf("closed after %v", waited)
+	}
+}
+
+// TestHeaderTimeout: a client that opens a connection and sends nothing,
+// or only part of its headers, is cut off after ReadHeaderTimeout; one
+// that is served keeps its connection past it.
+func TestHeaderTimeout(t *testing.T) {
+	_, addr := start(t, conformanceMux(), func(s *Server) { s.ReadHeaderTimeout = 40 * time.Millisecond })
+	for name, raw := range map[string]string{"silent": "", "slow": "GET /small HTTP/1.1\r\nHost: a\r\nX-Slo"} {
+		t.Run(name, func(t *testing.T) {
+			c, br := dial(t, addr)
+			io.WriteString(c, raw)
+			begin := time.Now()
+			if _, err := br.ReadByte(); err != io.EOF {
+				t.Fatalf("read: %v, want the connection closed", err)
+			}
+			if waited := time.Since(begin); waited < 30*time.Millisecond || waited > 2*time.Second {
+				t.Fatalf("closed after %v, want about 40ms", waited)
+			}
+		})
+	}
+	c, br := dial(t, addr)
+	for range 3 {
+		if _, body := send(t, c, br, "GET /small HTTP/1.1\r\nHost: a\r\n\r\n", "GET"); body != `{"ok":true}` {
+			t.Fatalf("body %q", body)
+		}
+		time.Sleep(30 * time.Millisecond)
 	}
 }
 
