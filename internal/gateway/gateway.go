@@ -5,7 +5,8 @@
 //
 // Routes:
 //
-//	GET /v1/models, GET /models             the models the caller may use
+//	GET /v1/models, GET /models             the models the caller may use;
+//	                                        ?return_wildcard_routes=true adds patterns
 //	GET /v1/model/info, GET /model/info     their deployments, without secrets
 //	POST /v1/chat/completions, /chat/completions,
 //	     /openai/deployments/{model}/chat/completions
@@ -23,6 +24,7 @@ package gateway
 import (
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/litellm-go/gateway/internal/auth"
@@ -50,6 +52,8 @@ type API struct {
 	// Now tells the time of admissions and spend records; time.Now when
 	// nil.
 	Now func() time.Time
+
+	list atomic.Pointer[modelList] // GET /v1/models of the last snapshot
 }
 
 // Register mounts the routes on mux.

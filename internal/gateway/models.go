@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/litellm-go/gateway/internal/apitype"
 	"github.com/litellm-go/gateway/internal/auth"
@@ -9,28 +10,30 @@ import (
 	"github.com/litellm-go/gateway/internal/httpapi"
 )
 
-// listModels lists the model names the caller may use. A pattern model
-// name such as "openai/*" is listed as it is, as LiteLLM lists it.
-//
-// TODO(#4): LiteLLM also lists, under a pattern, the known models of its
-// provider from its price list; clients that pick from the list see only
-// the pattern here.
+// listModels lists the model names the caller may use and, in place of a
+// pattern model name such as "openai/*", the known models it serves, as
+// LiteLLM does (see modelList). Patterns themselves are not names a client
+// can ask for, so, as in LiteLLM, they are listed only with
+// ?return_wildcard_routes=true.
 func (a *API) listModels(w http.ResponseWriter, r *http.Request) error {
+	var patterns bool
+	if r.URL.RawQuery != "" {
+		patterns, _ = strconv.ParseBool(r.URL.Query().Get("return_wildcard_routes"))
+	}
 	p := auth.FromContext(r.Context())
-	snap := a.Catalog.Snapshot()
-	names := snap.Names()
-	buf := make([]byte, 0, 32+len(names)*96)
+	list := a.models()
+	buf := make([]byte, 0, 32+len(list.entries)*96)
 	buf = append(buf, `{"object":"list","data":[`...)
 	first := true
-	for _, n := range names {
-		if !p.CanUseModel(n) {
+	for _, e := range list.entries {
+		if e.pattern && !patterns || !p.CanUseModel(e.name) {
 			continue
 		}
 		if !first {
 			buf = append(buf, ',')
 		}
 		first = false
-		buf = append(buf, snap.Listing(n)...)
+		buf = append(buf, e.json...)
 	}
 	buf = append(buf, "]}\n"...)
 	w.Header().Set("Content-Type", "application/json")

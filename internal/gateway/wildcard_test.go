@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"math"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,6 +130,9 @@ func TestWildcardAccess(t *testing.T) {
 	m := g.MasterKey
 	g.MustDo(t, 200, "POST", "/team/new", m, map[string]any{"team_id": "openai-team",
 		"models": []string{"openai/*"}})
+	// GET /v1/models lists what the patterns serve of the known models;
+	// bare names of OpenAI's family go to "gpt-*".
+	gpts := family("gpt-", knownOpenAI)
 	type call struct {
 		model  string
 		status int
@@ -137,25 +141,27 @@ func TestWildcardAccess(t *testing.T) {
 		name   string
 		key    map[string]any
 		calls  []call
-		models []string // GET /v1/models
+		models []string // GET /v1/models, patterns expanded
 	}{
 		{name: "pattern", key: map[string]any{"models": []string{"openai/*"}},
 			calls: []call{{"openai/gpt-4o", 200}, {"anthropic/claude-3-haiku", 403},
 				{"gpt-4o", 200}, // OpenAI's family, as LiteLLM
 				{"mistral/large", 404}},
-			models: []string{"gpt-*", "openai/*"}},
+			models: sorted(gpts, under("openai/", knownOpenAI))},
 		{name: "exact name served by a pattern", key: map[string]any{"models": []string{"openai/gpt-4o"}},
-			calls: []call{{"openai/gpt-4o", 200}, {"openai/gpt-4.1", 403}, {"gpt-4o", 403}}},
+			calls:  []call{{"openai/gpt-4o", 200}, {"openai/gpt-4.1", 403}, {"gpt-4o", 403}},
+			models: []string{"openai/gpt-4o"}},
 		{name: "everything", key: map[string]any{"models": []string{"*"}},
 			calls:  []call{{"anthropic/claude-3-haiku", 200}, {"gpt-4o", 200}},
-			models: []string{"anthropic/*", "gpt-*", "openai/*"}},
+			models: sorted(under("anthropic/", knownAnthropic), gpts, under("openai/", knownOpenAI))},
 		{name: "key within a pattern team", key: map[string]any{"team_id": "openai-team",
 			"models": []string{"openai/gpt-4o", "anthropic/claude-3-haiku"}},
-			calls: []call{{"openai/gpt-4o", 200}, {"anthropic/claude-3-haiku", 403}, {"openai/o3", 403}}},
+			calls:  []call{{"openai/gpt-4o", 200}, {"anthropic/claude-3-haiku", 403}, {"openai/o3", 403}},
+			models: []string{"openai/gpt-4o"}},
 		{name: "pattern team, pattern key", key: map[string]any{"team_id": "openai-team",
 			"models": []string{"openai/gpt-*", "anthropic/*"}},
 			calls:  []call{{"openai/gpt-4.1", 200}, {"openai/o3", 403}, {"anthropic/claude-3-haiku", 403}},
-			models: []string{"gpt-*"}},
+			models: sorted(gpts, under("openai/", gpts))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,4 +185,37 @@ func TestWildcardAccess(t *testing.T) {
 	}
 	// A pattern that matches no model of the gateway is not a model.
 	g.MustDo(t, 400, "POST", "/key/generate", m, map[string]any{"models": []string{"bedrock/*"}})
+}
+
+// knownOpenAI and knownAnthropic are the known models (spend.KnownModels)
+// of each provider, which GET /v1/models lists under a pattern.
+var (
+	knownOpenAI = []string{"gpt-3.5-turbo", "gpt-4-turbo", "gpt-4.1", "gpt-4.1-mini",
+		"gpt-4.1-nano", "gpt-4o", "gpt-4o-mini", "o1", "o3", "o3-mini", "o4-mini"}
+	knownAnthropic = []string{"claude-3-5-haiku-latest", "claude-3-5-sonnet-latest",
+		"claude-3-7-sonnet-latest", "claude-3-haiku-20240307", "claude-3-opus-latest",
+		"claude-opus-4-20250514", "claude-sonnet-4-20250514"}
+)
+
+// under returns models named in a pattern's namespace, such as "openai/".
+func under(namespace string, models []string) []string {
+	out := make([]string, len(models))
+	for i, m := range models {
+		out[i] = namespace + m
+	}
+	return out
+}
+
+// family returns the models whose names start with prefix.
+func family(prefix string, models []string) []string {
+	return slices.DeleteFunc(slices.Clone(models), func(m string) bool {
+		return !strings.HasPrefix(m, prefix)
+	})
+}
+
+// sorted joins lists in the order GET /v1/models lists names.
+func sorted(lists ...[]string) []string {
+	out := slices.Concat(lists...)
+	slices.Sort(out)
+	return out
 }

@@ -1,0 +1,135 @@
+package gateway
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/litellm-go/gateway/internal/apitype"
+	"github.com/litellm-go/gateway/internal/catalog"
+	"github.com/litellm-go/gateway/internal/config"
+	"github.com/litellm-go/gateway/internal/spend"
+)
+
+// modelList is what GET /v1/models may list for one catalog snapshot,
+// sorted by name, each name once: the model names, and under each pattern
+// model name the known models (spend.KnownModels) that a request reaches
+// through the pattern's deployments. It is built once per snapshot, so a
+// request only filters it by the caller's access.
+//
+// It lives here rather than in the catalog because it takes the router's
+// view of a name (aliases, the most specific pattern, how a deployment
+// fills in its model) and the price list, which the catalog does not
+// import: the spend package depends on the catalog through auth.
+type modelList struct {
+	snap    *catalog.Snapshot
+	entries []listEntry
+}
+
+// listEntry is one model of a modelList.
+type listEntry struct {
+	name    string
+	json    []byte // its object in the list, in OpenAI's shape; shared
+	pattern bool   // a pattern model name, listed only on request
+}
+
+// models returns the model list of the current catalog snapshot. Requests
+// that race on a new snapshot may each build its list; one built for an
+// older snapshot that is stored last is built again by the next request.
+func (a *API) models() *modelList {
+	snap := a.Catalog.Snapshot()
+	if l := a.list.Load(); l != nil && l.snap == snap {
+		return l
+	}
+	l := a.buildModelList(snap)
+	a.list.Store(l)
+	return l
+}
+
+func (a *API) buildModelList(snap *catalog.Snapshot) *modelList {
+	names := snap.Names()
+	l := &modelList{snap: snap, entries: make([]listEntry, 0, len(names))}
+	known := spend.KnownModels()
+	for _, name := range names {
+		e := listEntry{name: name, json: snap.Listing(name), pattern: config.IsPattern(name)}
+		l.entries = append(l.entries, e)
+		if e.pattern {
+			l.entries = append(l.entries, a.expand(snap, name, known)...)
+		}
+	}
+	// expand lists a name only under the pattern that serves it and never
+	// a model name, so each name is here once.
+	slices.SortFunc(l.entries, func(x, y listEntry) int { return strings.Compare(x.name, y.name) })
+	return l
+}
+
+// expand returns the known models that a pattern model name serves, each
+// named in the pattern's namespace ("openai/*" lists "openai/gpt-4o", "*"
+// and "gpt-*" list "gpt-4o"), as LiteLLM lists them. A name is listed only
+// when a request for it goes to the pattern's deployments, not to a model
+// name, an alias or a more specific pattern, and when one of them sends it
+// upstream as that model, to the model's own provider: "anthropic/*" does
+// not list "anthropic/gpt-4o".
+func (a *API) expand(snap *catalog.Snapshot, pattern string, known []string) []listEntry {
+	var out []listEntry
+	ns := namespace(pattern)
+	deps := snap.Deployments(pattern)
+	for _, model := range known {
+		name := ns + model
+		if snap.Has(name) {
+			continue
+		}
+		if served, _, _ := snap.Match(name); served != pattern {
+			continue
+		}
+		if group, ok := a.Router.Resolve(name); !ok || group != name {
+			continue // model_group_alias sends it elsewhere
+		}
+		owner, ok := a.sendsAs(name, model)
+		if !ok {
+			continue
+		}
+		out = append(out, listEntry{name: name, json: modelJSON(name, deps[0], owner)})
+	}
+	return out
+}
+
+// namespace returns what a pattern's names start with: its text up to the
+// last '/' before its first '*'.
+func namespace(pattern string) string {
+	lit, _, _ := strings.Cut(pattern, "*")
+	return lit[:strings.LastIndexByte(lit, '/')+1]
+}
+
+// sendsAs returns the provider of a known model and whether one of the
+// deployments that serve name sends a request for name to that provider
+// as that model.
+func (a *API) sendsAs(name, model string) (string, bool) {
+	want, ok := config.FamilyProvider(model)
+	if !ok {
+		return "", false
+	}
+	found := false
+	a.Router.EachDeployment(name, func(e *catalog.Entry, filled string) bool {
+		// As the router does: a deployment without a provider (model "*")
+		// takes the one the model filled in names.
+		provider, upstream := config.InferProvider(filled)
+		if p := e.Params.Provider; p != "" {
+			provider, upstream = p, strings.TrimPrefix(filled, p+"/")
+		}
+		found = provider == want && upstream == model
+		return !found
+	})
+	return want, found
+}
+
+// modelJSON encodes the entry of an expanded name, created with the
+// pattern's first deployment and owned by the model's provider.
+func modelJSON(name string, first *catalog.Entry, owner string) []byte {
+	m := apitype.Model{ID: name, Object: "model", Created: first.Created.Unix(), OwnedBy: owner}
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic("gateway: encode model entry: " + err.Error()) // strings and ints always encode
+	}
+	return b
+}
