@@ -53,7 +53,7 @@ func (l *Limiter) Admit(p *auth.Principal, estimate float64, now time.Time) (*Ti
 	defer unlock(subs)
 
 	for i := range subs {
-		if err := checkBudget(&subs[i], t.estimate, now); err != nil {
+		if err := l.checkBudget(&subs[i], t.estimate, now); err != nil {
 			return nil, err
 		}
 	}
@@ -74,13 +74,16 @@ func anyLimited(p *auth.Principal) bool {
 		p.Team != nil && limited(&p.Team.Limits)
 }
 
-func checkBudget(s *subject, estimate float64, now time.Time) error {
+func (l *Limiter) checkBudget(s *subject, estimate float64, now time.Time) error {
 	if s.lim.MaxBudget == nil {
 		return nil
 	}
 	b := &s.o.budget
 	b.sync(s.lim, now)
-	committed := b.spent + b.reserved
+	if l.shared && b.shared == nil {
+		b.shared = &sharedSpend{period: b.period}
+	}
+	committed := b.total() + b.reserved
 	if limit := *s.lim.MaxBudget; committed >= limit || committed+estimate > limit {
 		return budgetError(s, b, estimate)
 	}

@@ -16,9 +16,9 @@ import (
 // request: nothing to speak of for a caller without limits, a few hundred
 // nanoseconds and the ticket's allocation with rpm limits and budgets on
 // key, user and team. Shared with other replicas, admission also counts
-// what is to be pushed to Redis, and adds the others' counts: memory
-// only, since a Syncer exchanges counts in the background (none runs
-// here).
+// what is to be pushed to Redis, requests and spend, and adds the others'
+// counts: memory only, since a Syncer exchanges counts in the background
+// (none runs here).
 func BenchmarkAdmitDone(b *testing.B) {
 	limits := func() *store.Limits {
 		return &store.Limits{RPMLimit: ptr[int64](1 << 40), TPMLimit: ptr[int64](1 << 40),

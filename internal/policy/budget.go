@@ -26,6 +26,23 @@ type budget struct {
 	spent    float64   // settled spend of the current period, in USD
 	reserved float64   // estimates of the requests in flight
 	period   time.Time // end of the current period; zero: never, or not known yet
+	// shared is the spend of the period exchanged with the other replicas,
+	// when the Limiter is shared; a new one starts with each period.
+	shared *sharedSpend
+}
+
+// total returns the spend of the period: what this replica counts alone,
+// or, when larger, this replica's spend and the other replicas' as of the
+// last exchange. Both are spend that happened, so the larger never counts
+// a request twice; the first holds the store's spend from before Redis
+// had it (the period began before the replicas shared it, or Redis lost
+// it), the second what the other replicas settled since the principal
+// was loaded.
+func (b *budget) total() float64 {
+	if b.shared == nil {
+		return b.spent
+	}
+	return max(b.spent, b.shared.own+b.shared.others)
 }
 
 // sync brings the budget to now: the period rolls over when it has ended,
@@ -38,27 +55,43 @@ func (b *budget) sync(lim *store.Limits, now time.Time) {
 		b.spent = 0
 		b.period = nextPeriod(b.period, lim.BudgetDuration, now)
 	}
-	if lim.BudgetResetAt == nil {
+	switch end := lim.BudgetResetAt; {
+	case end == nil:
 		b.spent = max(b.spent, lim.Spend)
-		return
-	}
-	end := *lim.BudgetResetAt
-	if !now.Before(end) {
+	case !now.Before(*end):
 		// The store has not reset this budget yet: its spend is the last
-		// period's. Count from zero, and roll over on the schedule.
+		// period's. Count from zero, and roll over on the schedule, as
+		// the Resetter will.
 		if b.period.IsZero() {
-			b.period = nextPeriod(end, lim.BudgetDuration, now)
+			b.period = nextPeriod(*end, lim.BudgetDuration, now)
 		}
+	default:
+		// The store's reset time wins over one computed here: it is what
+		// the Resetter and every other replica go by.
+		b.period = *end
+		b.spent = max(b.spent, lim.Spend)
+	}
+	// Comparing the values spares a call on every request: the period is
+	// copied from one snapshot's reset time to the next.
+	if sp := b.shared; sp != nil && sp.period != b.period {
+		b.restartShared()
+	}
+}
+
+// restartShared starts the shared spend of a new period, unless the
+// period is the same instant written differently.
+func (b *budget) restartShared() {
+	if b.shared.period.Equal(b.period) {
+		b.shared.period = b.period
 		return
 	}
-	// The store's reset time wins over one computed here: it is what the
-	// Resetter and every other replica go by.
-	b.period = end
-	b.spent = max(b.spent, lim.Spend)
+	b.shared = &sharedSpend{period: b.period}
 }
 
 // nextPeriod returns the first end of a period after now, counting whole
 // periods of duration from end; zero when the duration is not valid.
+// Replicas that know the same end thus agree on the next ones whatever
+// their clocks, and so does the Resetter.
 func nextPeriod(end time.Time, duration string, now time.Time) time.Time {
 	d, err := ParseDuration(duration)
 	if err != nil {
@@ -75,11 +108,11 @@ func nextPeriod(end time.Time, duration string, now time.Time) time.Time {
 // clients match on.
 func budgetError(s *subject, b *budget, estimate float64) *httpapi.Error {
 	msg := fmt.Sprintf("Budget has been exceeded! %s=%s Current cost: %s, Max budget: %s.",
-		kindNames[s.kind], s.name, usd(b.spent), usd(*s.lim.MaxBudget))
+		kindNames[s.kind], s.name, usd(b.total()), usd(*s.lim.MaxBudget))
 	if b.reserved > 0 {
 		msg += fmt.Sprintf(" Requests in progress may cost up to %s more.", usd(b.reserved))
 	}
-	if estimate > 0 && b.spent+b.reserved < *s.lim.MaxBudget {
+	if estimate > 0 && b.total()+b.reserved < *s.lim.MaxBudget {
 		msg += fmt.Sprintf(" This request may cost up to %s, more than the budget has left.",
 			usd(estimate))
 	}

@@ -10,13 +10,13 @@
 // the store and in the Limiter.
 //
 // Counters live in the process, so that admission never waits on the
-// network. Replicas of the gateway share their rate-limit counters through
-// Redis when a Syncer runs: each replica pushes what it counted and pulls
-// what the others counted a few times a second, and admission adds the
-// others' counts to its own (see Syncer for the bound this puts on
-// over-admission). Without a Syncer, each replica enforces the full limits
-// on its own share of the traffic. Replicas see each other's spend only as
-// the store held it when a principal was loaded.
+// network. Replicas of the gateway share their rate-limit counters and
+// their spend through Redis when a Syncer runs: each replica pushes what
+// it counted and pulls what the others counted a few times a second, and
+// admission adds the others' counts to its own (see Syncer for the bound
+// this puts on over-admission). Without a Syncer, each replica enforces
+// the full limits on its own share of the traffic, and sees the other
+// replicas' spend only as the store held it when a principal was loaded.
 package policy
 
 import (
@@ -48,18 +48,12 @@ var (
 // Limiter enforces rate limits and budgets. It is safe for concurrent use:
 // each owner has a lock of its own, and owners are spread over 32 maps per
 // kind, so requests of different owners rarely wait on each other.
-//
-// TODO(#4): budgets are not shared between replicas: each counts the spend
-// it settles on top of the store's spend as loaded with the principal.
-// Sharing spend through Redis needs the replicas to agree on a budget's
-// period first; today each rolls the period over on its own clock, and
-// learns the store's reset time only when it reloads the principal.
 type Limiter struct {
 	now    func() time.Time
 	seed   maphash.Seed
 	tables [numKinds]table
 	// shared is set, before the first admission, by NewSyncer: owners then
-	// keep the counts exchanged with the other replicas.
+	// keep the counts and spend exchanged with the other replicas.
 	shared bool
 }
 
@@ -193,19 +187,28 @@ func unlock(subs []subject) {
 	}
 }
 
-// Reset zeroes the spend the Limiter holds for the owner of ref and starts
-// its next budget period, which ends at next. Call it once the store's
+// Reset starts the budget period of the owner of ref that ends at next,
+// with no spend, unless the Limiter has started it already: the Limiter
+// rolls periods over on the same schedule as the Resetter, and the spend
+// of a period it started is not to be lost. Call it once the store's
 // ResetBudget has succeeded.
 func (l *Limiter) Reset(ref store.BudgetRef, next time.Time) {
 	kind := slices.Index(budgetKinds[:], ref.Kind)
 	if kind < 0 {
 		return
 	}
-	if o := l.find(kind, ref.ID); o != nil {
-		o.mu.Lock()
-		o.budget.spent = 0
-		o.budget.period = next
-		o.mu.Unlock()
+	o := l.find(kind, ref.ID)
+	if o == nil {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if b := &o.budget; b.period.Before(next) {
+		b.spent = 0
+		b.period = next
+		if b.shared != nil {
+			b.restartShared()
+		}
 	}
 }
 
@@ -213,8 +216,11 @@ func (l *Limiter) Reset(ref store.BudgetRef, next time.Time) {
 // returns how many it forgot entirely. Their windows are empty by then;
 // an owner whose budget has spend in the period is kept, reduced to that
 // spend, because its principal's snapshot may be older than the spend.
-// Memory is thus bounded by the owners active in the last minute plus the
-// owners with a budget and spend in the period.
+// The spend exchanged with the other replicas is forgotten too, once this
+// replica's has been pushed: Redis keeps it, and the first exchange after
+// the owner's next request reads it again. Memory and exchanges are thus
+// bounded by the owners active in the last minute plus the owners with a
+// budget and spend in the period.
 func (l *Limiter) Evict(now time.Time) int {
 	sec := now.Unix()
 	n := 0
@@ -245,7 +251,10 @@ func evictable(o *owner, sec int64) bool {
 		return false
 	}
 	o.requests, o.tokens, o.shared = nil, nil, nil
-	if o.budget.spent != 0 || o.budget.reserved != 0 {
+	if sp := o.budget.shared; sp != nil && sp.unsent() == 0 {
+		o.budget.shared = nil
+	}
+	if o.budget.spent != 0 || o.budget.reserved != 0 || o.budget.shared != nil {
 		return false
 	}
 	o.dead = true

@@ -22,9 +22,16 @@ type Budgets interface {
 const resetEvery = time.Minute
 
 // Resetter resets the budgets whose period has ended: in the store, where
-// the spend is set to zero and the next reset to now plus the budget's
-// duration, and in the Limiter. On each pass it also lets the Limiter
-// forget idle owners.
+// the spend is set to zero and the next reset to the end of the period
+// that is under way, and in the Limiter. On each pass it also lets the
+// Limiter forget idle owners.
+//
+// Periods follow each other on the schedule of the first: the next reset
+// is the reset that was due plus whole durations, not the time of the
+// pass plus one. It is thus the end to which every replica's Limiter has
+// rolled the period over by itself, and the one under which replicas
+// share the period's spend (see Syncer). Each replica runs a Resetter;
+// the store resets a budget for the first of them only.
 type Resetter struct {
 	store   Budgets
 	limiter *Limiter
@@ -85,9 +92,12 @@ func (r *Resetter) reset(ctx context.Context, ref store.BudgetRef, now time.Time
 		return err
 	}
 	next := now.Add(d)
+	if !ref.ResetAt.IsZero() {
+		next = nextPeriod(ref.ResetAt, ref.Duration, now)
+	}
 	err = r.store.ResetBudget(ctx, ref, next)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil // deleted since it was listed
+		return nil // deleted or reset by another replica since it was listed
 	}
 	if err != nil {
 		return err

@@ -62,6 +62,9 @@ func TestResetDue(t *testing.T) {
 		due: []store.BudgetRef{
 			{Kind: store.BudgetKey, ID: "hash-1", Duration: "1h"},
 			{Kind: store.BudgetUser, ID: "bob", Duration: "30d"},
+			// Due for two hours: the next reset stays on its schedule.
+			{Kind: store.BudgetUser, ID: "carol", Duration: "1h",
+				ResetAt: t0.Add(-time.Hour)},
 			{Kind: store.BudgetTeam, ID: "odd", Duration: "fortnight"},
 			{Kind: store.BudgetTeam, ID: "gone", Duration: "1d"},
 			{Kind: store.BudgetTeam, ID: "down", Duration: "1d"},
@@ -71,7 +74,8 @@ func TestResetDue(t *testing.T) {
 	r := policy.NewResetter(st, l, discard(), c.Now)
 	err := r.ResetDue(context.Background())
 
-	want := []string{"key hash-1 2026-05-01T14:00:30Z", "user bob 2026-05-31T13:00:30Z"}
+	want := []string{"key hash-1 2026-05-01T14:00:30Z", "user bob 2026-05-31T13:00:30Z",
+		"user carol 2026-05-01T14:00:00Z"}
 	if diff := cmp.Diff(want, st.resets); diff != "" {
 		t.Errorf("resets (-want +got):\n%s", diff)
 	}

@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -17,8 +18,9 @@ import (
 const (
 	// DefaultSyncInterval is how often a Syncer exchanges counts with
 	// Redis: often enough that replicas learn of each other's requests
-	// within half a second, rarely enough that a thousand active owners
-	// cost Redis a few thousand commands a second per replica.
+	// and spend within half a second, rarely enough that a thousand
+	// active owners cost Redis a few thousand commands a second per
+	// replica.
 	DefaultSyncInterval = 200 * time.Millisecond
 	// DefaultSyncTimeout bounds one exchange. A Redis that answers slower
 	// than this is treated as unreachable.
@@ -39,10 +41,11 @@ const (
 	// failureLogEvery is how often a Syncer repeats that Redis still
 	// fails.
 	failureLogEvery = time.Minute
-	// epochKey names the data Redis holds: the first replica to find it
-	// missing sets it to a random value, so a new value means that Redis
-	// lost the counts, as when it restarted without persistence. It
-	// expires a day after the last exchange.
+	// epochKey names the data Redis holds, rate-limit counts and spend
+	// alike: the first replica to find it missing sets it to a random
+	// value, so a new value means that Redis lost the counts, as when it
+	// restarted without persistence. It expires a day after the last
+	// exchange.
 	epochKey = keyPrefix + "epoch"
 	epochTTL = 24 * time.Hour
 )
@@ -54,16 +57,20 @@ type SyncOptions struct {
 	Log      *slog.Logger  // discards when nil
 }
 
-// Syncer shares the rate-limit counters of a Limiter with the other
-// replicas of the gateway through Redis, off the request path: admission
-// reads only memory, and a Syncer exchanges counts in the background.
+// Syncer shares the rate-limit counters and the budget spend of a Limiter
+// with the other replicas of the gateway through Redis, off the request
+// path: admission reads only memory, and a Syncer exchanges counts in the
+// background.
 //
 // Each exchange, one Redis transaction per few hundred owners, adds to
-// Redis the requests and tokens this replica counted since the last one,
-// per owner and second (HINCRBY on a hash per owner, counter and minute,
-// which expires by itself), and reads back every replica's counts for the
-// last minute. The Limiter then adds the other replicas' counts to its
-// own. A replica alone is exact, as without Redis.
+// Redis what this replica counted since the last one and reads back every
+// replica's total: the requests and tokens of each owner per second
+// (HINCRBY on a hash per owner, counter and minute, which expires by
+// itself), and the spend of each owner with a budget in its period, in
+// whole millionths of a dollar (INCRBY on a key per owner and period,
+// named by the period's end, which expires an hour after it). The Limiter
+// then adds the other replicas' counts to its own. A replica alone is
+// exact, as without Redis.
 //
 // With I the interval and D the duration of an exchange (at most the
 // timeout; exchanges do not overlap), a replica's request reaches Redis
@@ -81,14 +88,33 @@ type SyncOptions struct {
 // flight, as on a single replica. Seconds are the replicas' clocks, which
 // must agree to well under a second.
 //
+// Budgets have the same bound in dollars. Spend counts when a request
+// ends, and reaches every other replica within L; so past a budget, the
+// replicas together can spend what the requests that end in the L after
+// it is reached cost (about r·c·L at r requests per second costing c),
+// plus what the requests in flight then cost: a replica holds the
+// estimates of its own requests in flight against the budget, not those
+// of the others. They never spend more than R budgets, which is also the
+// bound while Redis is unreachable. A replica that meets an owner for the
+// first time in a minute knows the others' spend after its next exchange,
+// E later; until then it counts the store's spend, as loaded with the
+// principal, and its own, as without Redis.
+//
+// The period of a budget is the store's: replicas name its spend by the
+// end of the period, the budget_reset_at they loaded rolled over by whole
+// durations, as the Resetter rolls it in the store. So they agree on the
+// period whatever their clocks, and a new period starts from zero on all
+// of them at once.
+//
 // When Redis fails, requests are admitted as before on this replica's own
 // counts and the other replicas' counts it last knew, which expire as the
-// window slides; what it counts meanwhile is pushed once Redis is back. A
-// Redis that comes back empty is told apart by a random epoch key, and
-// each replica then pushes its whole minute again. A transaction whose
-// outcome is unknown (the connection broke after Redis ran it) is pushed
-// again, counting those requests twice for up to a minute: the error is on
-// the side of refusing.
+// window slides (spend, at the end of the period); what it counts
+// meanwhile is pushed once Redis is back. A Redis that comes back empty
+// is told apart by a random epoch key, and each replica then pushes its
+// whole minute again, and its whole spend in each period. A transaction
+// whose outcome is unknown (the connection broke after Redis ran it) is
+// pushed again, counting those requests twice for up to a minute, and
+// that spend twice in its period: the error is on the side of refusing.
 type Syncer struct {
 	l        *Limiter
 	rdb      redis.Cmdable
@@ -153,19 +179,21 @@ func (s *Syncer) Failures() int64 { return s.failures.Load() }
 
 // Sync makes one exchange: it pushes what this replica counted since the
 // last one and pulls every replica's counts, for every owner with a rate
-// limit that this replica has counted in the last minute. It returns the
-// first Redis error, which it also logs when it starts a run of failures.
+// limit or a budget that this replica has counted in the last minute, and
+// every owner with spend of its own still to push. It returns the first
+// Redis error, which it also logs when it starts a run of failures.
 func (s *Syncer) Sync(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sec := s.l.now().Unix()
+	now := s.l.now()
+	sec := now.Unix()
 	s.jobs = s.l.collect(s.jobs[:0], sec)
 
 	var err error
 	for start := 0; start < len(s.jobs) && err == nil; start += syncBatch {
 		batch := s.jobs[start:min(start+syncBatch, len(s.jobs))]
 		var lost bool
-		if lost, err = s.exchange(ctx, batch, sec); err == nil {
+		if lost, err = s.exchange(ctx, batch, now); err == nil {
 			settle(batch, sec, lost)
 		}
 	}
@@ -182,10 +210,11 @@ type syncJob struct {
 	has   [numCounters]bool   // the owner has the counter
 	sent  [numCounters]window // pending when the exchange began
 	pulls [numCounters][2]*redis.MapStringStringCmd
+	spend spendJob
 }
 
-// collect appends to jobs the owners with shared counts, with a copy of
-// what they have to push.
+// collect appends to jobs the owners with shared counts or spend, with a
+// copy of what they have to push.
 func (l *Limiter) collect(jobs []syncJob, sec int64) []syncJob {
 	for kind := range l.tables {
 		for i := range l.tables[kind].shards {
@@ -208,13 +237,19 @@ func (l *Limiter) collect(jobs []syncJob, sec int64) []syncJob {
 }
 
 // take copies what the owner of j has to push, and reports whether it has
-// shared counts at all.
+// shared counts or spend at all.
 func (j *syncJob) take(sec int64) bool {
 	o := j.o
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.dead || o.shared == nil {
+	if o.dead {
 		return false
+	}
+	if sp := o.budget.shared; sp != nil {
+		j.spend = spendJob{sp: sp, sent: sp.unsent()}
+	}
+	if o.shared == nil {
+		return j.spend.sp != nil
 	}
 	for c := range numCounters {
 		if *o.counter(c) == nil {
@@ -227,10 +262,11 @@ func (j *syncJob) take(sec int64) bool {
 	return true
 }
 
-// exchange pushes and pulls the counters of batch in one transaction, so
-// that Redis applies all of the pushes or none, and reports whether Redis
-// lost its data since the last exchange.
-func (s *Syncer) exchange(ctx context.Context, batch []syncJob, sec int64) (lost bool, err error) {
+// exchange pushes and pulls the counters and spend of batch in one
+// transaction, so that Redis applies all of the pushes or none, and
+// reports whether Redis lost its data since the last exchange.
+func (s *Syncer) exchange(ctx context.Context, batch []syncJob, now time.Time) (bool, error) {
+	sec := now.Unix()
 	pipe := s.rdb.TxPipeline()
 	pipe.SetNX(ctx, epochKey, rand.Text(), epochTTL)
 	epoch := pipe.Get(ctx, epochKey)
@@ -248,13 +284,30 @@ func (s *Syncer) exchange(ctx context.Context, batch []syncJob, sec int64) (lost
 				j.pulls[c][1] = pipe.HGetAll(ctx, j.key(c, last))
 			}
 		}
+		if j.spend.sp != nil {
+			j.spend.push(ctx, pipe, spendKey(j.kind, j.id, j.spend.sp.period), now)
+		}
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return false, fmt.Errorf("exchange rate-limit counts with redis: %w", err)
+	if err := execErr(pipe.Exec(ctx)); err != nil {
+		return false, fmt.Errorf("exchange rate-limit counts and spend with redis: %w", err)
 	}
-	lost = s.epoch != "" && epoch.Val() != s.epoch
+	lost := s.epoch != "" && epoch.Val() != s.epoch
 	s.epoch = epoch.Val()
 	return lost, nil
+}
+
+// execErr returns the error of a transaction's commands, if any but a
+// read of a missing key, which is not a failure here.
+func execErr(cmds []redis.Cmder, err error) error {
+	if !errors.Is(err, redis.Nil) {
+		return err
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return err
+		}
+	}
+	return nil
 }
 
 // push adds to pipe the events j sends for counter c, each to the key of
@@ -288,8 +341,8 @@ func (j *syncJob) key(c int, m int64) string {
 		":" + strconv.FormatInt(m, 10)
 }
 
-// settle takes the counts pulled for batch into its owners; lost says
-// that Redis lost its data since the last exchange.
+// settle takes the counts and spend pulled for batch into its owners;
+// lost says that Redis lost its data since the last exchange.
 func settle(batch []syncJob, sec int64, lost bool) {
 	for i := range batch {
 		j := &batch[i]
@@ -299,6 +352,10 @@ func settle(batch []syncJob, sec int64, lost bool) {
 				all[c] = pulled(j.pulls[c], sec)
 			}
 		}
+		var spent int64
+		if j.spend.sp != nil {
+			spent = j.spend.all()
+		}
 		o := j.o
 		o.mu.Lock()
 		if !o.dead && o.shared != nil {
@@ -307,6 +364,11 @@ func settle(batch []syncJob, sec int64, lost bool) {
 					o.shared.settle(c, own, &j.sent[c], &all[c], lost)
 				}
 			}
+		}
+		// A budget that started a period since has a sharedSpend of its
+		// own: what was pushed is the last period's.
+		if sp := j.spend.sp; sp != nil && !o.dead && o.budget.shared == sp {
+			sp.settle(j.spend.sent, spent, lost)
 		}
 		o.mu.Unlock()
 	}
@@ -342,7 +404,8 @@ func (s *Syncer) report(err error) {
 	if err == nil {
 		if s.failing {
 			s.failing = false
-			s.log.Info("redis reachable again: rate limits are shared with the other replicas")
+			s.log.Info("redis reachable again: rate limits and budgets are shared " +
+				"with the other replicas")
 		}
 		return
 	}
@@ -352,6 +415,6 @@ func (s *Syncer) report(err error) {
 		return
 	}
 	s.failing, s.logged = true, now
-	s.log.Warn("redis unreachable: rate limits are enforced on this replica's counts "+
-		"and the other replicas' it last knew", "err", err)
+	s.log.Warn("redis unreachable: rate limits and budgets are enforced on this "+
+		"replica's counts and the other replicas' it last knew", "err", err)
 }

@@ -365,7 +365,8 @@ func (h *countingHook) ProcessPipelineHook(
 }
 
 // TestAdmitDoesNoRedisIO checks that a shared Limiter reaches Redis only
-// through its Syncer's exchanges, never while admitting or settling.
+// through its Syncer's exchanges, never while admitting or settling, for
+// rate limits and budgets alike.
 func TestAdmitDoesNoRedisIO(t *testing.T) {
 	srv := testenv.Redis(t)
 	var hook countingHook
@@ -374,11 +375,12 @@ func TestAdmitDoesNoRedisIO(t *testing.T) {
 	c := newClock()
 	l := policy.NewLimiter(c.Now)
 	s := policy.NewSyncer(l, rdb, policy.SyncOptions{})
-	limits := &store.Limits{RPMLimit: ptr[int64](1 << 40), TPMLimit: ptr[int64](1 << 40)}
+	limits := &store.Limits{RPMLimit: ptr[int64](1 << 40), TPMLimit: ptr[int64](1 << 40),
+		MaxBudget: ptr(1e12)}
 	p := principal(limits, limits, limits)
 
 	for i := range 1000 {
-		if err := admitAt(l, c, p, time.Duration(i)*time.Millisecond, 0, 10, 0); err != nil {
+		if err := admitAt(l, c, p, time.Duration(i)*time.Millisecond, 1, 10, 1); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -29,6 +29,7 @@ func (t *Ticket) Done(tokens int64, cost float64) {
 		return
 	}
 	t.done = true
+	cost = max(cost, 0)
 	now := t.l.now()
 	sec := now.Unix()
 	for i := range t.subs[:t.n] {
@@ -48,7 +49,10 @@ func (t *Ticket) Done(tokens int64, cost float64) {
 			// period in which it is settled.
 			o.budget.sync(s.lim, now)
 			o.budget.reserved -= t.estimate
-			o.budget.spent += max(cost, 0)
+			o.budget.spent += cost
+			if sp := o.budget.shared; sp != nil {
+				sp.own += cost
+			}
 		}
 		if o.inflight == 0 {
 			o.budget.reserved = 0 // no rounding residue outlives the requests

@@ -17,7 +17,8 @@ const spendFlushTimeout = 10 * time.Second
 
 // mountGateway adds the OpenAI- and Anthropic-compatible routes with their
 // router, rate limits, budgets and spend recording, and /spend/logs. With
-// a Redis, rate-limit counts are shared with the other replicas.
+// a Redis, rate-limit counts and budget spend are shared with the other
+// replicas.
 func (s *Server) mountGateway(mux *http.ServeMux) {
 	limiter := policy.NewLimiter(s.opts.Now)
 	if s.redis != nil {
@@ -25,7 +26,7 @@ func (s *Server) mountGateway(mux *http.ServeMux) {
 			policy.SyncOptions{Interval: s.opts.RateLimitSync, Log: s.log})
 		registerSyncMetrics(s.registry, syncer)
 		s.background(syncer.Run)
-		s.log.Info("rate limits shared with the other replicas through redis")
+		s.log.Info("rate limits and budgets shared with the other replicas through redis")
 	}
 	resetter := policy.NewResetter(s.store, limiter, s.log, s.opts.Now)
 	s.background(resetter.Run)

@@ -19,8 +19,8 @@ import (
 // openRedis returns a client of the Redis that router_settings (or
 // REDIS_URL, REDIS_HOST, ...) names, or nil when it names none. The
 // client connects when first used, so a Redis that is down delays
-// nothing: the gateway starts, and shares its rate limits once Redis
-// answers.
+// nothing: the gateway starts, and shares its rate limits and budgets
+// once Redis answers.
 func openRedis(rs config.RouterSettings) (*redis.Client, error) {
 	var opts *redis.Options
 	switch {
@@ -66,12 +66,14 @@ type discardRedisLog struct{}
 func (discardRedisLog) Printf(context.Context, string, ...any) {}
 
 // registerSyncMetrics exposes the state of the exchanges of rate-limit
-// counts with Redis on /metrics.
+// counts and budget spend with Redis on /metrics. The names predate the
+// spend, which goes in the same exchanges; dashboards keep working.
 func registerSyncMetrics(reg prometheus.Registerer, s *policy.Syncer) {
 	reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "litellm_redis_rate_limit_sync_up",
-			Help: "1 when the last exchange of rate-limit counts with Redis succeeded, else 0.",
+			Help: "1 when the last exchange of rate-limit counts and spend with Redis " +
+				"succeeded, else 0.",
 		}, func() float64 {
 			if s.Up() {
 				return 1
@@ -80,7 +82,7 @@ func registerSyncMetrics(reg prometheus.Registerer, s *policy.Syncer) {
 		}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "litellm_redis_rate_limit_sync_failures_total",
-			Help: "Exchanges of rate-limit counts with Redis that failed.",
+			Help: "Exchanges of rate-limit counts and spend with Redis that failed.",
 		}, func() float64 { return float64(s.Failures()) }),
 	)
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,6 +71,67 @@ func waitPushed(t *testing.T, addr string, n int64) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("Redis counts %d requests (err %v), want %d", total, err, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestBudgetAcrossReplicas runs two gateways on one PostgreSQL and one
+// Redis, and checks that a key's budget holds for both together: each
+// spends less than the budget, both refuse once their spend together
+// passes it.
+func TestBudgetAcrossReplicas(t *testing.T) {
+	db := testenv.PostgresURL(t)
+	rds := testenv.Redis(t)
+	opts := servertest.Options{
+		Config: redisConfig, DatabaseURL: db, RateLimitSync: 10 * time.Millisecond,
+		Env: map[string]string{"TEST_REDIS_URL": "redis://" + rds.Addr},
+	}
+	a, b := servertest.Start(t, opts), servertest.Start(t, opts)
+	r := a.MustDo(t, 200, "POST", "/v1/chat/completions", a.MasterKey, chatBody)
+	cost, err := strconv.ParseFloat(r.Header.Get("x-litellm-response-cost"), 64)
+	if err != nil || cost <= 0 {
+		t.Fatalf("x-litellm-response-cost = %q", r.Header.Get("x-litellm-response-cost"))
+	}
+	var key apitype.GenerateKeyResponse
+	a.MustDo(t, 200, "POST", "/key/generate", a.MasterKey,
+		map[string]any{"max_budget": 1.5 * cost, "budget_duration": "30d"}).JSON(t, &key)
+
+	// Each gateway spends one request's cost of the one and a half.
+	b.MustDo(t, 200, "POST", "/v1/chat/completions", key.Key, chatBody)
+	a.MustDo(t, 200, "POST", "/v1/chat/completions", key.Key, chatBody)
+	waitSpend(t, rds.Addr, 2*cost)
+	time.Sleep(200 * time.Millisecond) // 20 exchanges of each gateway
+
+	for name, g := range map[string]*servertest.Gateway{"a": a, "b": b} {
+		var env apitype.ErrorEnvelope
+		g.MustDo(t, 429, "POST", "/v1/chat/completions", key.Key, chatBody).JSON(t, &env)
+		if !strings.HasPrefix(env.Error.Message, "Budget has been exceeded!") {
+			t.Errorf("%s: refusal %q, want a budget refusal", name, env.Error.Message)
+		}
+	}
+}
+
+// waitSpend waits until the Redis at addr holds usd of spend in all.
+func waitSpend(t *testing.T, addr string, usd float64) {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	defer rdb.Close()
+	want := int64(math.Round(usd * 1e6))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var total int64
+		keys, err := rdb.Keys(t.Context(), "litellm-gateway:spend:*").Result()
+		for _, k := range keys {
+			n, _ := rdb.Get(t.Context(), k).Int64()
+			total += n
+		}
+		// Each gateway rounds its own spend to the millionth.
+		if err == nil && total >= want-1 && total <= want+1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Redis holds %d µUSD of spend (err %v), want %d", total, err, want)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

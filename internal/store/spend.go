@@ -21,10 +21,13 @@ type SpendTx interface {
 	// filtered by f, and the total number that match.
 	ListSpend(ctx context.Context, f SpendFilter) ([]*SpendRecord, int, error)
 	// DueBudgets returns the keys, users and teams whose BudgetResetAt is
-	// at or before now.
+	// at or before now, each with that BudgetResetAt.
 	DueBudgets(ctx context.Context, now time.Time) ([]BudgetRef, error)
 	// ResetBudget sets the spend of one key, user or team to zero and its
-	// BudgetResetAt to next, or ErrNotFound.
+	// BudgetResetAt to next, or returns ErrNotFound. When ref.ResetAt is
+	// set, only a BudgetResetAt still equal to it is reset, and ErrNotFound
+	// says that it was not: of the replicas that list the same due budget,
+	// one resets it, and the spend recorded since is not zeroed again.
 	ResetBudget(ctx context.Context, ref BudgetRef, next time.Time) error
 }
 
@@ -37,9 +40,10 @@ const (
 
 // BudgetRef names the owner of a budget.
 type BudgetRef struct {
-	Kind     string // BudgetKey, BudgetUser or BudgetTeam
-	ID       string // key hash, user id or team id
-	Duration string // its BudgetDuration, such as "30d"
+	Kind     string    // BudgetKey, BudgetUser or BudgetTeam
+	ID       string    // key hash, user id or team id
+	Duration string    // its BudgetDuration, such as "30d"
+	ResetAt  time.Time // its BudgetResetAt as DueBudgets found it; zero: any
 }
 
 // SpendRecord is the cost of one request through the gateway.

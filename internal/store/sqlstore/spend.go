@@ -42,8 +42,8 @@ var owners = []owner{
 var dueBudgets = func() string {
 	var parts []string
 	for _, o := range owners {
-		parts = append(parts, "SELECT '"+o.kind+"', "+o.id+", budget_duration FROM "+
-			o.table+" WHERE budget_reset_at <= ?")
+		parts = append(parts, "SELECT '"+o.kind+"', "+o.id+", budget_duration, budget_reset_at"+
+			" FROM "+o.table+" WHERE budget_reset_at <= ?")
 	}
 	return strings.Join(parts, " UNION ALL ") + " ORDER BY 1, 2"
 }()
@@ -138,7 +138,7 @@ func (t *tx) DueBudgets(ctx context.Context, now time.Time) ([]store.BudgetRef, 
 	var refs []store.BudgetRef
 	for rows.Next() {
 		var r store.BudgetRef
-		if err := rows.Scan(&r.Kind, &r.ID, &r.Duration); err != nil {
+		if err := rows.Scan(&r.Kind, &r.ID, &r.Duration, timeCol{&r.ResetAt}); err != nil {
 			return nil, fmt.Errorf("due budgets: %w", err)
 		}
 		refs = append(refs, r)
@@ -150,7 +150,7 @@ func (t *tx) DueBudgets(ctx context.Context, now time.Time) ([]store.BudgetRef, 
 }
 
 // ResetBudget zeroes the spend of the budget's owner and sets its next
-// reset.
+// reset, if the reset it had is still ref.ResetAt (when set).
 func (t *tx) ResetBudget(ctx context.Context, ref store.BudgetRef, next time.Time) error {
 	i := slices.IndexFunc(owners, func(o owner) bool { return o.kind == ref.Kind })
 	if i < 0 {
@@ -158,8 +158,15 @@ func (t *tx) ResetBudget(ctx context.Context, ref store.BudgetRef, next time.Tim
 	}
 	q := "UPDATE " + owners[i].table + " SET spend = 0, budget_reset_at = ? WHERE " +
 		owners[i].id + " = ?"
+	args := []any{t.d.timeArg(next), ref.ID}
+	if !ref.ResetAt.IsZero() {
+		// Times are stored truncated to the microsecond in one layout, so
+		// the value DueBudgets read compares equal.
+		q += " AND budget_reset_at = ?"
+		args = append(args, t.d.timeArg(ref.ResetAt))
+	}
 	return wrap("reset budget", t.writeQuiet(ctx, func() error {
-		res, err := t.exec(ctx, q, t.d.timeArg(next), ref.ID)
+		res, err := t.exec(ctx, q, args...)
 		if err != nil {
 			return err
 		}

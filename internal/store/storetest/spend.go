@@ -277,21 +277,22 @@ func testBudgetReset(t *testing.T, s store.Store) {
 	}
 	var want []store.BudgetRef
 	for _, id := range []string{"due", "exact"} {
+		at := *resets[id]
 		want = append(want,
-			store.BudgetRef{Kind: store.BudgetKey, ID: "k-" + id, Duration: "1d"},
-			store.BudgetRef{Kind: store.BudgetUser, ID: "u-" + id, Duration: "1d"},
-			store.BudgetRef{Kind: store.BudgetTeam, ID: "t-" + id, Duration: "1d"})
+			store.BudgetRef{Kind: store.BudgetKey, ID: "k-" + id, Duration: "1d", ResetAt: at},
+			store.BudgetRef{Kind: store.BudgetUser, ID: "u-" + id, Duration: "1d", ResetAt: at},
+			store.BudgetRef{Kind: store.BudgetTeam, ID: "t-" + id, Duration: "1d", ResetAt: at})
 	}
 
-	due, err := s.DueBudgets(ctx, t0)
+	due0, err := s.DueBudgets(ctx, t0)
 	must(t, err)
-	wantDiff(t, "DueBudgets", sortRefs(want), sortRefs(due))
+	wantDiff(t, "DueBudgets", sortRefs(want), sortRefs(due0))
 
 	next := t0.Add(24 * time.Hour)
-	for _, ref := range due {
+	for _, ref := range due0 {
 		must(t, s.ResetBudget(ctx, ref, next))
 	}
-	due, err = s.DueBudgets(ctx, t0)
+	due, err := s.DueBudgets(ctx, t0)
 	must(t, err)
 	wantDiff(t, "DueBudgets after reset", []store.BudgetRef(nil), due, equateEmpty)
 
@@ -302,6 +303,17 @@ func testBudgetReset(t *testing.T, s store.Store) {
 	}
 	if l, _ := limitsOf(t, s, "key k-future"); l.Spend != 3 {
 		t.Errorf("k-future spend = %v after resetting others, want 3", l.Spend)
+	}
+
+	// Another replica that listed the same budgets before they were reset
+	// resets none of them again: the spend recorded since stays.
+	must(t, s.AddSpend(ctx, []store.SpendRecord{newSpend("r-after", "k-due", "", "", 1)}))
+	for _, ref := range due0 {
+		wantErr(t, s.ResetBudget(ctx, ref, next.Add(time.Hour)), store.ErrNotFound)
+	}
+	if l, _ := limitsOf(t, s, "key k-due"); l.Spend != 1 || !l.BudgetResetAt.Equal(next) {
+		t.Errorf("k-due after a second reset: spend %v, reset at %v; want 1, %v",
+			l.Spend, l.BudgetResetAt, next)
 	}
 }
 
