@@ -57,6 +57,11 @@ type GeneralSettings struct {
 	MaxRequestSizeMB int64 `json:"max_request_size_mb"`
 	// StoreModelInDB keeps models added at run time in the database.
 	StoreModelInDB bool `json:"store_model_in_db"`
+	// DisableSpendLogs keeps no spend record of requests; their cost still
+	// adds to the spend of their keys, users and teams.
+	DisableSpendLogs bool `json:"disable_spend_logs"`
+	// DisableErrorLogs keeps no spend record of requests that failed.
+	DisableErrorLogs bool `json:"disable_error_logs"`
 }
 
 // litellmSettings reads litellm_settings. The returned retries are merged
@@ -105,6 +110,10 @@ func (d *decoder) generalSettings(n *yaml.Node) GeneralSettings {
 			s.MaxRequestSizeMB = d.megabytes(v, at)
 		case "store_model_in_db":
 			s.StoreModelInDB, _ = d.boolean(v, at)
+		case "disable_spend_logs":
+			s.DisableSpendLogs, _ = d.boolean(v, at)
+		case "disable_error_logs":
+			s.DisableErrorLogs, _ = d.boolean(v, at)
 		default:
 			d.ignore(at)
 		}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -368,5 +369,26 @@ func TestFallbackSettings(t *testing.T) {
 				t.Errorf("Ignored = %v, want none", c.Ignored)
 			}
 		})
+	}
+}
+
+func TestSpendLogSettings(t *testing.T) {
+	cfg, err := parseString("general_settings: {disable_spend_logs: true, disable_error_logs: True}", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.GeneralSettings.DisableSpendLogs || !cfg.GeneralSettings.DisableErrorLogs {
+		t.Errorf("general_settings = %+v, want both spend log switches on", cfg.GeneralSettings)
+	}
+	cfg, err = parseString("model_list: []", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.GeneralSettings.DisableSpendLogs || cfg.GeneralSettings.DisableErrorLogs {
+		t.Error("spend logs off by default")
+	}
+	_, err = parseString("general_settings: {disable_spend_logs: sometimes}", nil)
+	if err == nil || !strings.Contains(err.Error(), "general_settings.disable_spend_logs") {
+		t.Errorf("error = %v, want one naming general_settings.disable_spend_logs", err)
 	}
 }

@@ -30,7 +30,10 @@ func (s *Server) mountGateway(mux *http.ServeMux) {
 	}
 	resetter := policy.NewResetter(s.store, limiter, s.log, s.opts.Now)
 	s.background(resetter.Run)
-	s.spend = spend.NewRecorder(s.store, s.log, spend.Options{})
+	s.spend = spend.NewRecorder(s.store, s.log, spend.Options{
+		DisableLogs:      s.cfg.GeneralSettings.DisableSpendLogs,
+		DisableErrorLogs: s.cfg.GeneralSettings.DisableErrorLogs,
+	})
 	(&gateway.API{
 		Auth: s.auth, Catalog: s.catalog, Log: s.log, Now: s.opts.Now,
 		Router:  router.New(s.catalog, s.cfg.RouterSettings, router.Options{Now: s.opts.Now, Log: s.log}),

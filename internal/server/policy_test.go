@@ -18,6 +18,8 @@ import (
 	"github.com/litellm-go/gateway/internal/config"
 	"github.com/litellm-go/gateway/internal/server"
 	"github.com/litellm-go/gateway/internal/server/servertest"
+	"github.com/litellm-go/gateway/internal/store"
+	"github.com/litellm-go/gateway/internal/store/sqlstore"
 )
 
 const pricedConfig = `
@@ -70,6 +72,40 @@ func TestRateLimitAndBudgetThroughTheGateway(t *testing.T) {
 			t.Fatalf("spend not recorded: key spend %v, logs %s", info.Info.Spend, logs.Body)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestDisableSpendLogs: with general_settings.disable_spend_logs, a
+// request's cost still adds to its key's spend, and the spend log keeps
+// no record of it.
+func TestDisableSpendLogs(t *testing.T) {
+	cfg := strings.Replace(pricedConfig, "general_settings: {", "general_settings: {disable_spend_logs: true, ", 1)
+	g := servertest.Start(t, servertest.Options{Config: cfg})
+	var key apitype.GenerateKeyResponse
+	g.MustDo(t, 200, "POST", "/key/generate", g.MasterKey, map[string]any{}).JSON(t, &key)
+	g.MustDo(t, 200, "POST", "/v1/chat/completions", key.Key, chatBody)
+
+	// Close writes the spend still buffered; the store then tells what
+	// was kept.
+	if err := g.Server.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlstore.Open(t.Context(), filepath.Join(g.Dir, server.DefaultDatabaseFile), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	k, err := st.GetKey(t.Context(), key.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, total, err := st.ListSpend(t.Context(), store.SpendFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.Spend <= 0 || total != 0 {
+		t.Errorf("key spend %v, %d spend records; want the cost counted and no record",
+			k.Spend, total)
 	}
 }
 

@@ -51,6 +51,11 @@ type Options struct {
 	Backoff  time.Duration
 	// Timeout bounds each write; 10s by default.
 	Timeout time.Duration
+	// DisableLogs keeps records out of the spend log: their cost still
+	// adds to their owners' spend (general_settings.disable_spend_logs).
+	// DisableErrorLogs does so for records of failed requests, status
+	// 400 and up (disable_error_logs).
+	DisableLogs, DisableErrorLogs bool
 }
 
 func (o Options) withDefaults() Options {
@@ -118,8 +123,15 @@ func NewRecorder(w Writer, log *slog.Logger, opts Options) *Recorder {
 
 // Record queues rec to be written. It never blocks: when the buffer is
 // full, or the Recorder closed, rec is dropped, counted in Dropped and
-// logged.
+// logged. A record the options keep out of the spend log is queued
+// unlogged, or not at all when it cost nothing.
 func (r *Recorder) Record(rec store.SpendRecord) {
+	if r.opts.DisableLogs || (r.opts.DisableErrorLogs && rec.Status >= 400) {
+		if rec.Cost == 0 {
+			return // nothing to log, nothing to count
+		}
+		rec.Unlogged = true
+	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if !r.closed {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -174,5 +175,48 @@ func TestRecorderCloseDeadline(t *testing.T) {
 	err := r.Close(ctx)
 	if err == nil || !strings.Contains(err.Error(), "close spend recorder") {
 		t.Errorf("Close = %v, want an error", err)
+	}
+}
+
+// TestRecorderDisableLogs: with the spend log turned off, or off for
+// errors, the records kept out still reach the store unlogged when they
+// cost something, and not at all when they cost nothing.
+func TestRecorderDisableLogs(t *testing.T) {
+	failed := func(id string, cost float64) store.SpendRecord {
+		r := record(id, cost)
+		r.Status = 502
+		return r
+	}
+	cases := []struct {
+		name string
+		opts spend.Options
+		want map[string]bool // request id: written unlogged
+	}{
+		{"defaults", spend.Options{},
+			map[string]bool{"ok": false, "free": false, "failed": false, "failed-free": false}},
+		{"disable_spend_logs", spend.Options{DisableLogs: true},
+			map[string]bool{"ok": true, "failed": true}},
+		{"disable_error_logs", spend.Options{DisableErrorLogs: true},
+			map[string]bool{"ok": false, "free": false, "failed": true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := &fakeWriter{}
+			r := spend.NewRecorder(w, discard(), tc.opts)
+			r.Record(record("ok", 0.5))
+			r.Record(record("free", 0))
+			r.Record(failed("failed", 0.25))
+			r.Record(failed("failed-free", 0))
+			if err := r.Close(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			for id, rec := range w.stored {
+				got[id] = rec.Unlogged
+			}
+			if !maps.Equal(got, tc.want) {
+				t.Errorf("written (id: unlogged) %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

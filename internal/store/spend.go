@@ -62,6 +62,11 @@ type SpendRecord struct {
 	Status           int     // HTTP status sent to the client
 	StartedAt        time.Time
 	Duration         time.Duration
+	// Unlogged records add their cost to their owners' spend, and are
+	// not kept in the spend log (general_settings.disable_spend_logs).
+	// Without a row, an unlogged record that is written again, after a
+	// commit that succeeded but reported an error, counts twice.
+	Unlogged bool
 }
 
 // SpendFilter narrows ListSpend. Empty fields match everything; a zero

@@ -17,9 +17,9 @@ import (
 // PostgreSQL each statement is a round trip: each runs once for the whole
 // batch, with a column of values in each of its array arguments.
 
-// AddSpend inserts the records, then adds their cost to their owners: one
-// update per owner, with the sum of its records, skipping owners that no
-// longer exist.
+// AddSpend inserts the records but the unlogged ones, then adds the cost
+// of all to their owners: one update per owner, with the sum of its
+// records, skipping owners that no longer exist.
 //
 // TODO(#4): with many owners active at once (500 keys of 300 users, say),
 // a record still costs about 60 µs of CPU on SQLite: the user, team and
@@ -44,6 +44,9 @@ func (t *tx) addSpendRows(ctx context.Context, records []store.SpendRecord) erro
 	defer st.close()
 	var args []any // reused for each row
 	for i := range records {
+		if records[i].Unlogged {
+			continue
+		}
 		args = t.appendSpendArgs(args[:0], &records[i])
 		if err := st.exec(args...); err != nil {
 			return err
@@ -84,8 +87,14 @@ func (t *tx) addToOwnerRows(ctx context.Context, o owner, records []store.SpendR
 }
 
 func (t *tx) addSpendArrays(ctx context.Context, records []store.SpendRecord) error {
-	if _, err := t.exec(ctx, insertSpendArrays, spendArrays(records)...); err != nil {
-		return err
+	logged := records
+	if slices.ContainsFunc(records, func(r store.SpendRecord) bool { return r.Unlogged }) {
+		logged = slices.DeleteFunc(slices.Clone(records), func(r store.SpendRecord) bool { return r.Unlogged })
+	}
+	if len(logged) > 0 {
+		if _, err := t.exec(ctx, insertSpendArrays, spendArrays(logged)...); err != nil {
+			return err
+		}
 	}
 	for _, o := range owners {
 		ids, costs := ownerCosts(o, records)

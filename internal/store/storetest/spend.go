@@ -14,6 +14,7 @@ import (
 
 var spendTests = []test{
 	{"add sums into owners", testSpendAdd},
+	{"unlogged records count, unlisted", testSpendUnlogged},
 	{"duplicate request id", testSpendDuplicate},
 	{"request id reused later", testSpendReusedID},
 	{"missing owners are skipped", testSpendMissingOwners},
@@ -113,6 +114,33 @@ func testSpendAdd(t *testing.T, s store.Store) {
 	wantDiff(t, "ListSpend", ptrs(records), got)
 	if total != len(records) {
 		t.Errorf("total = %d, want %d", total, len(records))
+	}
+}
+
+// testSpendUnlogged adds records of which some are unlogged: all add to
+// their owners' spend, only the others are listed.
+func testSpendUnlogged(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	spendOwners(t, s)
+	records := []store.SpendRecord{
+		newSpend("r1", "k1", "u1", "t1", 0.5),
+		newSpend("r2", "k1", "u1", "t1", 0.25),
+		newSpend("r3", "k2", "u2", "", 2),
+	}
+	records[1].Unlogged = true
+	records[2].Unlogged = true
+	must(t, s.AddSpend(ctx, records))
+	must(t, s.AddSpend(ctx, []store.SpendRecord{{RequestID: "r4", KeyHash: "k2", UserID: "u2",
+		Cost: 0.5, StartedAt: t0, Unlogged: true}}))
+
+	wantSpend(t, s, map[string]float64{
+		"key k1": 2, "key k2": 3.75, "user u1": 2, "user u2": 3.75, "team t1": 2,
+	})
+	got, total, err := s.ListSpend(ctx, store.SpendFilter{})
+	must(t, err)
+	wantDiff(t, "ListSpend", ptrs(records[:1]), got)
+	if total != 1 {
+		t.Errorf("total = %d, want 1", total)
 	}
 }
 
