@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,6 +53,9 @@ type conn struct {
 	body requestBody
 	w    response
 	hdr  []byte // scratch for the status line and headers
+	// lastMethod is the method of the connection's last request, ""
+	// before the first.
+	lastMethod string
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -104,15 +105,24 @@ func (c *conn) setState(state int32) {
 	c.state.Store(state)
 }
 
-// awaitRequest waits for the first byte of the next request and marks the
+// awaitRequest waits for the start of the next request and marks the
 // connection as reading it. It reports false when the connection is over:
 // closed by the client, by Shutdown, or by the janitor once the wait
 // outlasted the idle timeout (the header timeout on a new connection).
+//
+// As net/http's server, it waits for the first byte of a connection's
+// first request, and the first 4 of the next ones: a client that closes
+// the connection after a stray line break gets no answer. The size limit
+// of the headers counts the bytes read from the start of the first
+// request, and from the end of the wait for the next ones.
 func (c *conn) awaitRequest() bool {
-	// bufio's own buffer may read past the headers: allow for it.
-	c.r.limit = int64(orDefault(c.s.MaxHeaderBytes, http.DefaultMaxHeaderBytes)) + 4096
-	if c.br.Buffered() == 0 && !c.r.hasByte {
-		if _, err := c.br.Peek(1); err != nil {
+	start := 4
+	if c.lastMethod == "" {
+		c.r.limit = c.headerLimit()
+		start = 1
+	}
+	if c.br.Buffered() < start {
+		if _, err := c.br.Peek(start); err != nil {
 			return false
 		}
 	}
@@ -156,51 +166,16 @@ func (c *conn) expire(now int64) {
 	}
 }
 
-// readRequest reads a request's line and headers, within the size limit,
-// and checks what net/http's server checks beyond http.ReadRequest.
-func (c *conn) readRequest() (*http.Request, error) {
-	req, err := http.ReadRequest(c.br)
-	if c.r.limit <= 0 {
-		return nil, errHeaderTooLarge
-	}
-	c.r.limit = math.MaxInt64
-	if err != nil {
-		return nil, err
-	}
-	// The janitor may have closed the connection as the headers came.
-	c.since.Store(c.s.clock.Load())
-	if !c.state.CompareAndSwap(stateHeader, stateActive) {
-		return nil, net.ErrClosed
-	}
-	if req.ProtoMajor != 1 {
-		return nil, errUnsupportedVersion
-	}
-	// http.ReadRequest has moved the Host header to req.Host.
-	if !validHost(req.Host) ||
-		(req.Host == "" && req.ProtoMinor >= 1 && req.Method != http.MethodConnect) {
-		return nil, errBadHost
-	}
-	if !validHeader(req.Header) {
-		return nil, errBadHeader
-	}
-	return req, nil
-}
-
-// Request errors answered before a handler runs.
-var (
-	errHeaderTooLarge     = errors.New("request header too large")
-	errUnsupportedVersion = errors.New("unsupported protocol version")
-	errBadHost            = errors.New("missing, repeated or malformed Host header")
-	errBadHeader          = errors.New("invalid header field")
-	errBadExpect          = errors.New("unsupported Expect header")
-)
-
-// refuse answers a request that could not be read, when the client is
-// still there to read the answer, and ends the connection.
+// refuse answers a request that could not be read and ends the
+// connection. As net/http's server, it answers nothing when the
+// connection failed, timed out, or ended before a whole request line; a
+// request cut short later (io.ErrUnexpectedEOF) is answered, as its
+// client may have closed only its sending side.
 func (c *conn) refuse(err error) {
 	var ne net.Error
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, net.ErrClosed) || (errors.As(err, &ne) && ne.Timeout()) {
+	var oe *net.OpError
+	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) ||
+		errors.As(err, &oe) && oe.Op == "read" || errors.As(err, &ne) && ne.Timeout() {
 		return
 	}
 	status := http.StatusBadRequest
@@ -211,7 +186,7 @@ func (c *conn) refuse(err error) {
 		status = http.StatusHTTPVersionNotSupported
 	case errors.Is(err, errBadExpect):
 		status = http.StatusExpectationFailed
-	case strings.Contains(err.Error(), "unsupported transfer encoding"):
+	case isUnsupportedTE(err):
 		status = http.StatusNotImplemented
 	}
 	text := fmt.Sprintf("%d %s", status, http.StatusText(status))
@@ -237,13 +212,26 @@ func (c *conn) closeWriteAndWait() {
 // reports whether the connection can carry another request.
 func (c *conn) serveRequest(req *http.Request) (keep bool) {
 	expect := req.Header.Get("Expect")
-	if expect != "" && !strings.EqualFold(expect, "100-continue") {
+	if expect != "" && !expectsContinue(expect) {
 		c.refuse(errBadExpect)
 		return false
 	}
+	h := c.s.Handler
+	if req.RequestURI == "*" && req.Method == http.MethodOptions {
+		h = http.HandlerFunc(answerOptions)
+	}
+	// A chunked body stores the trailers it reads in the Trailer map of
+	// the request http.ReadRequest returned, not in the handler's copy
+	// of it, with its context: they must share the map.
+	if req.Trailer == nil && len(req.TransferEncoding) > 0 {
+		req.Trailer = http.Header{}
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(context.Canceled)
-	c.body.reset(req.Body, expect != "" && req.ProtoAtLeast(1, 1), cancel)
+	// As net/http, send "100 Continue" to HTTP/1.1 clients only, and
+	// only for a body.
+	continues := expect != "" && req.ProtoAtLeast(1, 1) && req.Body != http.NoBody
+	c.body.reset(req.Body, continues, cancel)
 	req.Body = &c.body
 	req.RemoteAddr = c.remoteAddr
 	req = req.WithContext(ctx)
@@ -256,13 +244,18 @@ func (c *conn) serveRequest(req *http.Request) (keep bool) {
 			panic(v) // serve logs it and closes the connection
 		}
 	}()
-	c.s.Handler.ServeHTTP(&c.w, req)
+	h.ServeHTTP(&c.w, req)
 	c.stopWatch()
-	if c.r.gone {
+	// A client gone may have closed only its sending side, and still
+	// read the answer.
+	c.w.finish()
+	if !c.body.done.Load() && !c.body.expectContinue {
+		// The client may still be sending the body: closing now would
+		// reset the connection, and the answer could be lost.
+		c.closeWriteAndWait()
 		return false
 	}
-	c.w.finish()
-	return c.w.keepAlive() && c.body.drain()
+	return c.w.keepAlive() && !c.r.gone
 }
 
 // connReader is what the connection's bufio.Reader reads: the client
@@ -280,6 +273,11 @@ type connReader struct {
 	gone     bool // the watch found the client gone
 	hasByte  bool // byte was read by a watch, for the next request
 	byte     [1]byte
+
+	// head holds what was read of a request's line and headers, while
+	// recording, for the Host header fields http.ReadRequest drops.
+	head      []byte
+	recording bool
 }
 
 // Read is called by the connection's goroutine only, never while a watch
@@ -294,14 +292,19 @@ func (r *connReader) Read(p []byte) (int, error) {
 	if int64(len(p)) > r.limit {
 		p = p[:r.limit]
 	}
+	n := 0
+	var err error
 	if r.hasByte {
 		p[0] = r.byte[0]
 		r.hasByte = false
-		r.limit--
-		return 1, nil
+		n = 1
+	} else {
+		n, err = r.c.nc.Read(p)
 	}
-	n, err := r.c.nc.Read(p)
 	r.limit -= int64(n)
+	if r.recording {
+		r.head = append(r.head, p[:n]...)
+	}
 	return n, err
 }
 
@@ -372,6 +375,7 @@ func (c *conn) stopWatch() {
 type requestBody struct {
 	c              *conn
 	rc             io.ReadCloser
+	read           int64 // bytes the handler read
 	done           atomic.Bool
 	closed         bool
 	expectContinue bool
@@ -380,6 +384,7 @@ type requestBody struct {
 
 func (b *requestBody) reset(rc io.ReadCloser, expectContinue bool, cancel context.CancelCauseFunc) {
 	b.rc = rc
+	b.read = 0
 	b.closed = false
 	b.expectContinue = expectContinue
 	b.cancel = cancel
@@ -397,101 +402,38 @@ func (b *requestBody) Read(p []byte) (int, error) {
 		}
 	}
 	n, err := b.rc.Read(p)
+	b.read += int64(n)
 	if err == io.EOF {
 		b.done.Store(true)
 	}
 	return n, err
 }
 
-// Close stops the handler's reads; what is left of the body is drained
-// or the connection closed once the response is sent.
+// Close stops the handler's reads; what is left of the body is drained,
+// or the connection closed, when the response's headers are sent.
 func (b *requestBody) Close() error {
 	b.closed = true
 	return nil
 }
 
-// unread reports whether the handler left part of the body unread, and
-// whether draining it could keep the connection.
-func (b *requestBody) unread() (left, drainable bool) {
-	if b.done.Load() {
-		return false, true
-	}
-	// A client that waits for "100 Continue" before it sends the body
-	// may never send it: the connection can't be kept.
-	if b.expectContinue {
-		return true, false
-	}
-	req := b.c.w.req
-	return true, req.ContentLength >= 0 && req.ContentLength <= maxDrainBytes
-}
-
-// drain reads and discards what the handler left of the body, so that the
-// connection can carry the next request. It reports whether it could.
+// drain reads and discards what the handler left of the body, so that
+// the connection can carry the next request, and reports whether it
+// could. Like net/http's server, it gives up on maxDrainBytes or more,
+// and on a body the client waits for "100 Continue" to send: it may
+// never send it.
 func (b *requestBody) drain() bool {
-	left, drainable := b.unread()
-	if !left {
+	if b.done.Load() {
 		return true
 	}
-	if !drainable {
+	if b.expectContinue {
 		return false
 	}
-	n, err := io.CopyN(io.Discard, b.rc, maxDrainBytes+1)
-	return err == io.EOF && n <= maxDrainBytes
-}
-
-// validHeader reports whether every field name of h is a token and no
-// value holds a control character other than tab, as RFC 9110 requires.
-func validHeader(h http.Header) bool {
-	for k, vv := range h {
-		if !isToken(k) {
-			return false
-		}
-		for _, v := range vv {
-			for i := 0; i < len(v); i++ {
-				if b := v[i]; (b < ' ' && b != '\t') || b == 0x7f {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
-// validHost reports whether a Host header holds only the bytes a host,
-// a port or an IPv6 literal can.
-func validHost(h string) bool {
-	for i := 0; i < len(h); i++ {
-		b := h[i]
-		if !tokenByte[b] && !strings.ContainsRune("[]:", rune(b)) {
-			return false
-		}
-	}
-	return true
-}
-
-func isToken(s string) bool {
-	if s == "" {
+	if size := b.c.w.req.ContentLength; size >= 0 && size-b.read >= maxDrainBytes {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		if !tokenByte[s[i]] {
-			return false
-		}
+	if _, err := io.CopyN(io.Discard, b.rc, maxDrainBytes+1); err != io.EOF {
+		return false
 	}
+	b.done.Store(true)
 	return true
 }
-
-// tokenByte marks the bytes of RFC 9110's tchar.
-var tokenByte = func() (t [256]bool) {
-	for b := '0'; b <= '9'; b++ {
-		t[b] = true
-	}
-	for b := 'a'; b <= 'z'; b++ {
-		t[b] = true
-		t[b-'a'+'A'] = true
-	}
-	for _, b := range "!#$%&'*+-.^_`|~" {
-		t[b] = true
-	}
-	return t
-}()

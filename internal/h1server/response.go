@@ -91,9 +91,12 @@ func (w *response) WriteHeader(code int) {
 			}
 		}
 	}
+	// As net/http, never guess the type of an encoded body.
 	_, hasType := h["Content-Type"]
-	w.sniff = !hasType
-	w.head = appendFields(w.head, h)
+	w.sniff = !hasType && h.Get("Content-Encoding") == ""
+	// RFC 9110, section 15.4.5: a 304 has no body, and, as from
+	// net/http, no Content-Type for it.
+	w.head = appendFields(w.head, h, code == http.StatusNotModified)
 	if _, ok := h["Date"]; !ok {
 		w.head = append(w.head, "Date: "...)
 		w.head = appendDate(w.head)
@@ -104,7 +107,7 @@ func (w *response) WriteHeader(code int) {
 func (w *response) writeInformational(code int) {
 	bw := w.c.bw
 	b := appendStatusLine(nil, code)
-	b = appendFields(b, w.header)
+	b = appendFields(b, w.header, false)
 	bw.Write(append(b, "\r\n"...))
 	if err := bw.Flush(); err != nil {
 		w.fail(err)
@@ -216,8 +219,12 @@ func (w *response) keepAlive() bool { return w.keep && w.err == nil }
 func (w *response) commit(final bool, next []byte) {
 	w.committed = true
 	req := w.req
-	w.keep = !req.Close && !w.c.s.shuttingDown.Load() && !hasToken(w.header["Connection"], "close")
-	if left, drainable := w.c.body.unread(); left && !drainable {
+	w.keep = !wantsClose(req) && !w.c.s.shuttingDown.Load() &&
+		!hasToken(w.header["Connection"], "close")
+	// What the handler left of the request body is read now, as
+	// net/http's server does: if it can't be, the connection can't carry
+	// another request, and "Connection: close" must say so.
+	if w.keep && !w.c.body.drain() {
 		w.keep = false
 	}
 
@@ -227,6 +234,9 @@ func (w *response) commit(final bool, next []byte) {
 	case !bodyAllowed(w.status):
 	case w.contentLength >= 0:
 		b = appendContentLength(b, w.contentLength)
+	case w.isHead && w.written == 0:
+		// The handler may have written nothing because the request is
+		// HEAD: as net/http, claim no length for GET's body.
 	case final && len(w.trailers) == 0:
 		w.contentLength = w.written
 		b = appendContentLength(b, w.contentLength)
@@ -320,11 +330,13 @@ func bodyAllowed(status int) bool {
 // framingFields are the header fields the response writes itself.
 var framingFields = map[string]bool{"Content-Length": true, "Transfer-Encoding": true, "Connection": true}
 
-// appendFields appends the fields of h but the framing ones and those
-// naming trailers by prefix. Fields with an invalid name are left out.
-func appendFields(b []byte, h http.Header) []byte {
+// appendFields appends the fields of h but the framing ones, those
+// naming trailers by prefix, and Content-Type if noType. Fields with an
+// invalid name are left out.
+func appendFields(b []byte, h http.Header, noType bool) []byte {
 	for k, vv := range h {
-		if framingFields[k] || strings.HasPrefix(k, http.TrailerPrefix) || !isToken(k) {
+		if framingFields[k] || strings.HasPrefix(k, http.TrailerPrefix) || !isToken(k) ||
+			noType && k == "Content-Type" {
 			continue
 		}
 		for _, v := range vv {

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +20,7 @@ import (
 
 // start serves h on a loopback port until the test ends and returns the
 // server and its address.
-func start(t *testing.T, h http.Handler, configure ...func(*Server)) (*Server, string) {
+func start(t testing.TB, h http.Handler, configure ...func(*Server)) (*Server, string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -120,6 +121,15 @@ var conformance = map[string]http.HandlerFunc{
 		}
 	},
 	"/empty": func(w http.ResponseWriter, r *http.Request) {},
+	"/not-modified": func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("ETag", `"v1"`)
+		w.WriteHeader(http.StatusNotModified)
+	},
+	"/encoded": func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff})
+	},
 	"/error": func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"nope"}`, http.StatusTooManyRequests)
 	},
@@ -169,12 +179,13 @@ func TestConformance(t *testing.T) {
 	calls = append(calls,
 		call{method: "HEAD", path: "/small"},
 		call{method: "HEAD", path: "/big"},
+		call{method: "HEAD", path: "/empty"},
 		call{method: "POST", path: "/echo?q=1", body: `{"model":"m"}`},
 		call{method: "POST", path: "/echo", body: strings.Repeat("z", 70_000), chunked: true},
 		call{method: "POST", path: "/missing", body: "x"},
 	)
-	headers := []string{"Content-Type", "X-Custom", "X-Why", "X-Too-Late", "Trailer",
-		"X-Content-Type-Options", "Allow"}
+	headers := []string{"Content-Type", "Content-Encoding", "ETag", "X-Custom", "X-Why",
+		"X-Too-Late", "Trailer", "X-Content-Type-Options", "Allow"}
 
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	for _, c := range calls {
@@ -387,6 +398,121 @@ func TestMalformedRequests(t *testing.T) {
 	}
 }
 
+// TestReadsLikeNetHTTP pins requests on which this server once read the
+// connection otherwise than net/http's server, or answered otherwise:
+// who answered each response (the handler or the server itself) with
+// which status, and whether the last one ends the connection.
+func TestReadsLikeNetHTTP(t *testing.T) {
+	ft := newFuzzTarget(func(h http.Handler) string {
+		_, addr := start(t, h, func(s *Server) { s.MaxHeaderBytes = fuzzMaxHeaderBytes })
+		return addr
+	})
+	get := "GET / HTTP/1.1\r\nHost: gw\r\n\r\n"
+	post := "POST / HTTP/1.1\r\nHost: gw\r\nContent-Length: 5\r\n\r\nhello"
+	chunked := "POST /?w=noread HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n"
+	pad := func(n int) string { return strings.Repeat("p", n) }
+	cases := []struct {
+		name    string
+		raw     string
+		answers string // who answered, with which status, in order
+		close   bool   // the last answer ends the connection
+		body    string // in the first answer
+	}{
+		{"request trailers",
+			"POST / HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n" +
+				"5\r\nhello\r\n0\r\nX-Sum: 5\r\n\r\n",
+			"handler 200", false, `trailer map["X-Sum":["5"]]`},
+		{"empty Host", "GET / HTTP/1.1\r\nHost:\r\n\r\n", "handler 200", false, `host=""`},
+		{"absolute form without Host", "GET http://gw/ HTTP/1.1\r\n\r\n", "server 400", true, ""},
+		{"absolute form, malformed Host", "GET http://gw/ HTTP/1.1\r\nHost: g w\r\n\r\n",
+			"server 400", true, ""},
+		{"Host with sub-delims", "GET / HTTP/1.1\r\nHost: gw,a;b=(c)\r\n\r\n",
+			"handler 200", false, ""},
+		{"Host with a fragment", "GET / HTTP/1.1\r\nHost: gw#a\r\n\r\n", "server 400", true, ""},
+		{"line break after a POST", post + "\r\n" + get, "handler 200, handler 200", false, ""},
+		{"line break, then the end", get + "\r\n", "handler 200", false, ""},
+		{"headers cut short", "GET / HTTP/1.1\r\nHost: gw\r\n", "server 400", true, ""},
+		{"two Transfer-Encoding fields",
+			"POST / HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n" +
+				"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+			"server 501", true, ""},
+		{"OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: gw\r\n\r\n" + get,
+			"server 200, handler 200", false, ""},
+		{"Expect among others",
+			"POST / HTTP/1.1\r\nHost: gw\r\nContent-Length: 5\r\n" +
+				"Expect: 100-continue, x\r\n\r\nhello",
+			"100, handler 200", false, ""},
+		{"Expect, no body",
+			"POST / HTTP/1.1\r\nHost: gw\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n",
+			"handler 200", false, ""},
+		{"HTTP/1.0 keep-alive, loosely", "GET / HTTP/1.0\r\nConnection: keep-Alive 1\r\n\r\n" + get,
+			"handler 200, handler 200", false, ""},
+		{"close, loosely", "GET / HTTP/1.1\r\nHost: gw\r\nConnection: close 1\r\n\r\n" + get,
+			"handler 200", true, ""},
+		{"unread chunked body", chunked + "5\r\nhello\r\n0\r\n\r\n" + get,
+			"handler 200, handler 200", false, ""},
+		{"unread body cut short",
+			"POST /?w=noread HTTP/1.1\r\nHost: gw\r\nContent-Length: 9\r\n\r\nhello",
+			"handler 200", true, ""},
+		{"headers near the limit, then a body",
+			"POST / HTTP/1.1\r\nHost: gw\r\nContent-Length: 5000\r\n" +
+				"X-Pad: " + pad(fuzzMaxHeaderBytes+200) + "\r\n\r\n" + pad(5000),
+			"handler 200", false, ""},
+		{"headers near the limit, after a full read buffer",
+			"GET / HTTP/1.1\r\nHost: gw\r\nX-Pad: " + pad(4096-37) + "\r\n\r\n" +
+				"GET / HTTP/1.1\r\nHost: gw\r\nX-Pad: " + pad(2*fuzzMaxHeaderBytes) + "\r\n\r\n",
+			"handler 200, handler 200", false, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			answers, err := ft.exchange([]byte(tc.raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			answers = answers[:len(answers)-1] // how the exchange ended
+			var got []string
+			for _, a := range answers {
+				switch {
+				case a.Status < 200:
+					got = append(got, strconv.Itoa(a.Status))
+				case a.Header.Get(answeredBy) != "":
+					got = append(got, "handler "+strconv.Itoa(a.Status))
+				default:
+					got = append(got, "server "+strconv.Itoa(a.Status))
+				}
+			}
+			if strings.Join(got, ", ") != tc.answers {
+				t.Fatalf("answers %q, want %q", got, tc.answers)
+			}
+			if last := answers[len(answers)-1]; last.Close != tc.close {
+				t.Errorf("last answer closes the connection: %v, want %v", last.Close, tc.close)
+			}
+			if body := answers[0].Body; !strings.Contains(body, tc.body) {
+				t.Errorf("first answer %q, want it to hold %q", body, tc.body)
+			}
+		})
+	}
+}
+
+// TestHalfClose: a client that closes its sending side once it has sent
+// its request still gets the answer, even when the server has found the
+// connection's end and cancelled the request, as net/http's does.
+func TestHalfClose(t *testing.T) {
+	_, addr := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+		fmt.Fprint(w, context.Cause(r.Context()))
+	}), func(s *Server) { s.WatchAfter = time.Millisecond })
+	c, br := dial(t, addr)
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	c.(*net.TCPConn).CloseWrite()
+	if _, body := readResponse(t, br, "GET"); body != errClientGone.Error() {
+		t.Fatalf("body %q, want the answer of a request cancelled with %q", body, errClientGone)
+	}
+}
+
 // TestHeaderInjection: a value with a line break can't add a field of
 // its own, and a field with an invalid name is left out.
 func TestHeaderInjection(t *testing.T) {
@@ -423,6 +549,26 @@ func TestUnreadBody(t *testing.T) {
 	resp, _ = readResponse(t, br, "POST")
 	if !resp.Close {
 		t.Fatal("connection kept after a 1 MB unread body")
+	}
+}
+
+// TestCloseAfterUnreadBody: a connection closed with a request body left
+// unread, as after refusing a large upload, is shut down gently: the
+// client, still sending, reads the answer and then the end of the
+// connection, not a reset that could have lost the answer.
+func TestCloseAfterUnreadBody(t *testing.T) {
+	_, addr := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+	}))
+	c, br := dial(t, addr)
+	io.WriteString(c, fmt.Sprintf("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n%s",
+		1<<20, strings.Repeat("x", 64<<10)))
+	resp, _ := readResponse(t, br, "POST")
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !resp.Close {
+		t.Fatalf("status %d close=%v", resp.StatusCode, resp.Close)
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Fatalf("after the answer: %v, want io.EOF", err)
 	}
 }
 
