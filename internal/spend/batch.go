@@ -35,18 +35,34 @@ func (r *Recorder) run() {
 	}
 }
 
-// take appends the records waiting in the buffer to pending. Beyond
-// Buffer records, which only a failing store lets pile up, the oldest are
-// dropped.
+// take adds the records requests queued to pending: when pending is
+// empty, the two slices swap, and requests append to pending's array
+// next. Beyond Buffer records, which only a failing store lets pile up,
+// the oldest are dropped.
 func (r *Recorder) take(pending []store.SpendRecord) []store.SpendRecord {
-	for n := len(r.in); n > 0; n-- {
-		pending = append(pending, <-r.in)
+	r.mu.Lock()
+	if len(pending) == 0 {
+		pending, r.queue = r.queue, r.shrink(pending)
+	} else {
+		pending = append(pending, r.queue...)
+		r.queue = r.shrink(r.queue)
 	}
+	r.mu.Unlock()
 	if over := len(pending) - r.opts.Buffer; over > 0 {
 		r.drop(over, "the store failed for too long")
 		pending = pending[over:]
 	}
 	return pending
+}
+
+// shrink empties a queue for reuse, or lets it go when a backlog made it
+// grow past a quarter of Buffer, so that an outage does not hold on to
+// its memory.
+func (r *Recorder) shrink(q []store.SpendRecord) []store.SpendRecord {
+	if cap(q) > r.opts.Buffer/4 {
+		return nil
+	}
+	return q[:0]
 }
 
 // finish writes pending, trying until Close's context ends.

@@ -32,7 +32,8 @@ type Writer interface {
 type Options struct {
 	// Buffer is how many records requests may queue; 16384 by default.
 	// Records beyond it are dropped and counted, never waited for. As many
-	// again are held back while the store fails.
+	// are held back while the store fails. Memory goes only to records
+	// queued: a quarter of a kilobyte each.
 	Buffer int
 	// BatchSize is the most records written at once; 500 by default.
 	// Records are written as soon as BatchSize of them wait. Besides its
@@ -81,7 +82,9 @@ func (o Options) withDefaults() Options {
 // Recorder writes spend records to the store in the background. Record
 // never blocks; Close writes what is left. Its writer wakes up once a
 // second or once a batch is waiting, not for every record, so recording
-// costs a request little more than a channel send.
+// costs a request an append under a lock. Requests append to one slice
+// while the writer writes the other, and the two swap when the writer
+// takes the records.
 //
 // A batch that still fails after its attempts is logged and kept, to be
 // written with the next batch, so that a store outage of a few minutes
@@ -93,10 +96,10 @@ type Recorder struct {
 	log  *slog.Logger
 	opts Options
 
-	in      chan store.SpendRecord
-	kick    chan struct{} // a batch is waiting
-	mu      sync.RWMutex  // held for writing once, by Close
-	closed  bool
+	mu      sync.Mutex
+	queue   []store.SpendRecord // records requests appended; under mu
+	closed  bool                // under mu
+	kick    chan struct{}       // a batch is waiting
 	stop    chan struct{}
 	stopped chan struct{}
 	once    sync.Once
@@ -112,7 +115,6 @@ func NewRecorder(w Writer, log *slog.Logger, opts Options) *Recorder {
 		w:       w,
 		log:     log,
 		opts:    opts,
-		in:      make(chan store.SpendRecord, opts.Buffer),
 		kick:    make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
@@ -132,22 +134,21 @@ func (r *Recorder) Record(rec store.SpendRecord) {
 		}
 		rec.Unlogged = true
 	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if !r.closed {
+	r.mu.Lock()
+	if r.closed || len(r.queue) >= r.opts.Buffer {
+		r.mu.Unlock()
+		r.drop(1, "the recorder is full or closed")
+		return
+	}
+	r.queue = append(r.queue, rec)
+	n := len(r.queue)
+	r.mu.Unlock()
+	if n >= r.opts.BatchSize {
 		select {
-		case r.in <- rec:
-			if len(r.in) >= r.opts.BatchSize {
-				select {
-				case r.kick <- struct{}{}:
-				default: // already kicked
-				}
-			}
-			return
-		default:
+		case r.kick <- struct{}{}:
+		default: // already kicked
 		}
 	}
-	r.drop(1, "the recorder is full or closed")
 }
 
 // Dropped returns how many records were dropped, by Record or after the
