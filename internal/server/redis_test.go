@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -53,24 +54,36 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 // waitPushed waits until the Redis at addr counts n requests in all.
 func waitPushed(t *testing.T, addr string, n int64) {
 	t.Helper()
+	waitRedis(t, addr, "*:requests:*", fmt.Sprintf("requests, want %d", n), func(rdb *redis.Client, key string) (sum int64) {
+		counts, _ := rdb.HGetAll(t.Context(), key).Result()
+		for _, v := range counts {
+			c, _ := strconv.ParseInt(v, 10, 64)
+			sum += c
+		}
+		return sum
+	}, func(total int64) bool { return total == n })
+}
+
+// waitRedis polls the Redis at addr until the values of the keys that
+// match pattern, read by value and summed, satisfy ok; it fails the test
+// after 5 s, naming what it waited for.
+func waitRedis(t *testing.T, addr, pattern, what string,
+	value func(rdb *redis.Client, key string) int64, ok func(total int64) bool) {
+	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: addr})
 	defer rdb.Close()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		var total int64
-		keys, err := rdb.Keys(t.Context(), "*:requests:*").Result()
+		keys, err := rdb.Keys(t.Context(), pattern).Result()
 		for _, k := range keys {
-			counts, _ := rdb.HGetAll(t.Context(), k).Result()
-			for _, v := range counts {
-				c, _ := strconv.ParseInt(v, 10, 64)
-				total += c
-			}
+			total += value(rdb, k)
 		}
-		if err == nil && total == n {
+		if err == nil && ok(total) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("Redis counts %d requests (err %v), want %d", total, err, n)
+			t.Fatalf("Redis holds %d %s (err %v)", total, what, err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -115,26 +128,14 @@ func TestBudgetAcrossReplicas(t *testing.T) {
 // waitSpend waits until the Redis at addr holds usd of spend in all.
 func waitSpend(t *testing.T, addr string, usd float64) {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	defer rdb.Close()
 	want := int64(math.Round(usd * 1e6))
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		var total int64
-		keys, err := rdb.Keys(t.Context(), "litellm-gateway:spend:*").Result()
-		for _, k := range keys {
-			n, _ := rdb.Get(t.Context(), k).Int64()
-			total += n
-		}
+	waitRedis(t, addr, "litellm-gateway:spend:*", fmt.Sprintf("µUSD of spend, want %d", want),
+		func(rdb *redis.Client, key string) int64 {
+			n, _ := rdb.Get(t.Context(), key).Int64()
+			return n
+		},
 		// Each gateway rounds its own spend to the millionth.
-		if err == nil && total >= want-1 && total <= want+1 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Redis holds %d µUSD of spend (err %v), want %d", total, err, want)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		func(total int64) bool { return total >= want-1 && total <= want+1 })
 }
 
 // TestRateLimitWithRedisDown checks that a gateway whose Redis does not
