@@ -54,14 +54,16 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 // waitPushed waits until the Redis at addr counts n requests in all.
 func waitPushed(t *testing.T, addr string, n int64) {
 	t.Helper()
-	waitRedis(t, addr, "*:requests:*", fmt.Sprintf("requests, want %d", n), func(rdb *redis.Client, key string) (sum int64) {
-		counts, _ := rdb.HGetAll(t.Context(), key).Result()
-		for _, v := range counts {
-			c, _ := strconv.ParseInt(v, 10, 64)
-			sum += c
-		}
-		return sum
-	}, func(total int64) bool { return total == n })
+	waitRedis(t, addr, "*:requests:*", fmt.Sprintf("requests, want %d", n),
+		func(rdb *redis.Client, key string) (sum int64) {
+			counts, _ := rdb.HGetAll(t.Context(), key).Result()
+			for _, v := range counts {
+				c, _ := strconv.ParseInt(v, 10, 64)
+				sum += c
+			}
+			return sum
+		},
+		func(total int64) bool { return total == n })
 }
 
 // waitRedis polls the Redis at addr until the values of the keys that
