@@ -231,7 +231,7 @@ func (c *conn) serveRequest(req *http.Request) (keep bool) {
 	// As net/http, send "100 Continue" to HTTP/1.1 clients only, and
 	// only for a body.
 	continues := expect != "" && req.ProtoAtLeast(1, 1) && req.Body != http.NoBody
-	c.body.reset(req.Body, continues, cancel)
+	c.body.reset(req.Body, continues)
 	req.Body = &c.body
 	req.RemoteAddr = c.remoteAddr
 	req = req.WithContext(ctx)
@@ -379,15 +379,13 @@ type requestBody struct {
 	done           atomic.Bool
 	closed         bool
 	expectContinue bool
-	cancel         context.CancelCauseFunc
 }
 
-func (b *requestBody) reset(rc io.ReadCloser, expectContinue bool, cancel context.CancelCauseFunc) {
+func (b *requestBody) reset(rc io.ReadCloser, expectContinue bool) {
 	b.rc = rc
 	b.read = 0
 	b.closed = false
 	b.expectContinue = expectContinue
-	b.cancel = cancel
 	b.done.Store(rc == http.NoBody)
 }
 
