@@ -40,6 +40,11 @@ const (
 
 // Server serves HTTP/1.x requests to Handler. Set its fields before Serve;
 // zero values take the defaults.
+//
+// Timeouts are enforced, and watches started, by a janitor that wakes
+// every half of the shortest of ReadHeaderTimeout, IdleTimeout and
+// WatchAfter, and only while there are connections: no timer is set per
+// request.
 type Server struct {
 	Handler http.Handler
 	// ReadHeaderTimeout bounds the reading of a request's line and
@@ -55,9 +60,6 @@ type Server struct {
 	// WatchAfter is how long a request runs before the server watches
 	// its connection for the client leaving.
 	WatchAfter time.Duration
-	// Timeouts are enforced, and watches started, by a janitor that
-	// wakes every half of the shortest of these three durations, and only
-	// while there are connections: no timer is set per request.
 	// Log receives errors the handler cannot see: panics, failed
 	// accepts. Nil discards them.
 	Log *slog.Logger
