@@ -23,7 +23,7 @@ func (s *Server) mountGateway(mux *http.ServeMux) {
 	limiter := policy.NewLimiter(s.opts.Now)
 	if s.redis != nil {
 		syncer := policy.NewSyncer(limiter, s.redis,
-			policy.SyncOptions{Interval: s.opts.RateLimitSync, Log: s.log})
+			policy.SyncOptions{Interval: s.opts.ReplicaSync, Log: s.log})
 		registerSyncMetrics(s.registry, syncer)
 		s.background(syncer.Run)
 		s.log.Info("rate limits and budgets shared with the other replicas through redis")

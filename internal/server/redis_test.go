@@ -24,7 +24,7 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 	db := testenv.PostgresURL(t)
 	rds := testenv.Redis(t)
 	opts := servertest.Options{
-		Config: redisConfig, DatabaseURL: db, RateLimitSync: 10 * time.Millisecond,
+		Config: redisConfig, DatabaseURL: db, ReplicaSync: 10 * time.Millisecond,
 		Env: map[string]string{"TEST_REDIS_URL": "redis://" + rds.Addr},
 	}
 	a, b := servertest.Start(t, opts), servertest.Start(t, opts)
@@ -99,7 +99,7 @@ func TestBudgetAcrossReplicas(t *testing.T) {
 	db := testenv.PostgresURL(t)
 	rds := testenv.Redis(t)
 	opts := servertest.Options{
-		Config: redisConfig, DatabaseURL: db, RateLimitSync: 10 * time.Millisecond,
+		Config: redisConfig, DatabaseURL: db, ReplicaSync: 10 * time.Millisecond,
 		Env: map[string]string{"TEST_REDIS_URL": "redis://" + rds.Addr},
 	}
 	a, b := servertest.Start(t, opts), servertest.Start(t, opts)
@@ -146,7 +146,7 @@ func TestRateLimitWithRedisDown(t *testing.T) {
 	rds := testenv.Redis(t)
 	rds.Stop()
 	g := servertest.Start(t, servertest.Options{
-		Config: redisConfig, RateLimitSync: 10 * time.Millisecond,
+		Config: redisConfig, ReplicaSync: 10 * time.Millisecond,
 		Env: map[string]string{"TEST_REDIS_URL": "redis://" + rds.Addr},
 	})
 	var key apitype.GenerateKeyResponse

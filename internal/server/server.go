@@ -46,10 +46,10 @@ type Options struct {
 	Env config.LookupFunc // environment lookup; os.LookupEnv when nil
 	Log *slog.Logger      // discards when nil
 	Now func() time.Time  // time.Now when nil
-	// RateLimitSync is how often rate-limit counts are exchanged with
-	// the other replicas when a Redis is configured;
+	// ReplicaSync is how often rate-limit counts and budget spend are
+	// exchanged with the other replicas when a Redis is configured;
 	// policy.DefaultSyncInterval when zero.
-	RateLimitSync time.Duration
+	ReplicaSync time.Duration
 }
 
 // Server is a gateway ready to serve.

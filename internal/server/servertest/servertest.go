@@ -45,9 +45,10 @@ type Options struct {
 	DatabaseURL string            // postgres://... to use PostgreSQL
 	Now         func() time.Time  // the gateway's clock; time.Now when nil
 	Log         *slog.Logger      // the gateway's logger; discards when nil
-	// RateLimitSync is how often the gateway exchanges rate-limit counts
-	// with Redis, when its config names one; see server.Options.
-	RateLimitSync time.Duration
+	// ReplicaSync is how often the gateway exchanges rate-limit counts
+	// and budget spend with Redis, when its config names one; see
+	// server.Options.
+	ReplicaSync time.Duration
 }
 
 // Gateway is a running gateway. It is stopped when the test ends.
@@ -86,7 +87,7 @@ func Start(t testing.TB, opts Options) *Gateway {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.New(ctx, cfg, server.Options{Env: env, Now: opts.Now, Log: opts.Log,
-		RateLimitSync: opts.RateLimitSync})
+		ReplicaSync: opts.ReplicaSync})
 	if err != nil {
 		cancel()
 		t.Fatalf("servertest: start gateway: %v", err)
