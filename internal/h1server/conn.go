@@ -184,15 +184,23 @@ func (c *conn) refuse(err error) {
 		status = http.StatusRequestHeaderFieldsTooLarge
 	case errors.Is(err, errUnsupportedVersion):
 		status = http.StatusHTTPVersionNotSupported
-	case errors.Is(err, errBadExpect):
-		status = http.StatusExpectationFailed
 	case isUnsupportedTE(err):
 		status = http.StatusNotImplemented
 	}
+	c.answerAndClose(status, false)
+}
+
+// answerAndClose sends a plain-text answer of status, its body left out
+// for a HEAD request, and ends the connection.
+func (c *conn) answerAndClose(status int, head bool) {
 	text := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	body := text
+	if head {
+		body = ""
+	}
 	c.nc.SetWriteDeadline(time.Now().Add(time.Second))
 	fmt.Fprintf(c.nc, "HTTP/1.1 %s\r\nContent-Type: text/plain; charset=utf-8\r\n"+
-		"Connection: close\r\nContent-Length: %d\r\n\r\n%s", text, len(text), text)
+		"Connection: close\r\nContent-Length: %d\r\n\r\n%s", text, len(text), body)
 	c.closeWriteAndWait()
 }
 
@@ -213,7 +221,7 @@ func (c *conn) closeWriteAndWait() {
 func (c *conn) serveRequest(req *http.Request) (keep bool) {
 	expect := req.Header.Get("Expect")
 	if expect != "" && !expectsContinue(expect) {
-		c.refuse(errBadExpect)
+		c.answerAndClose(http.StatusExpectationFailed, req.Method == http.MethodHead)
 		return false
 	}
 	h := c.s.Handler

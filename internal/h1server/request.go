@@ -18,7 +18,6 @@ var (
 	errUnsupportedVersion = errors.New("unsupported protocol version")
 	errBadHost            = errors.New("missing, repeated or malformed Host header")
 	errBadHeader          = errors.New("invalid header field")
-	errBadExpect          = errors.New("unsupported Expect header")
 )
 
 // headerLimit is how many bytes may be read from the connection while a

@@ -362,6 +362,17 @@ func TestExpectContinue(t *testing.T) {
 			t.Fatalf("status %d, want 417", resp.StatusCode)
 		}
 	})
+	t.Run("other expectations refused to HEAD, without a body", func(t *testing.T) {
+		c, br := dial(t, addr)
+		resp, _ := send(t, c, br, "HEAD /small HTTP/1.1\r\nHost: a\r\nExpect: magic\r\n\r\n", "HEAD")
+		if resp.StatusCode != http.StatusExpectationFailed || !resp.Close {
+			t.Fatalf("status %d close=%v, want 417 and close", resp.StatusCode, resp.Close)
+		}
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if rest, err := io.ReadAll(br); err != nil || len(rest) > 0 {
+			t.Fatalf("after the head: %q, %v; want nothing, then the end", rest, err)
+		}
+	})
 }
 
 // TestMalformedRequests: requests net/http's server refuses are refused
