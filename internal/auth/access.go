@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -25,6 +26,7 @@ type access struct {
 	// of lists makes conjunctions: a name is allowed when it matches every
 	// pattern of one of them.
 	patterns [][]*config.Pattern
+	sorted   []string // names, sorted; set by modelAccess
 }
 
 func (a access) allows(name string) bool {
@@ -144,6 +146,9 @@ func modelAccess(p *Principal, snap *catalog.Snapshot) access {
 			user = everything
 		}
 		a = intersect(a, user)
+	}
+	if !a.all {
+		a.sorted = slices.Sorted(maps.Keys(a.names))
 	}
 	return a
 }

@@ -66,6 +66,11 @@ func (p *Principal) Models(names []string) []string {
 	return out
 }
 
+// NamedModels returns, sorted, the model names the caller's access lists
+// by name (those of access groups included) rather than through a
+// pattern; nil when the caller may use every model. The slice is shared.
+func (p *Principal) NamedModels() []string { return p.models.sorted }
+
 // InTeam reports whether the caller's user is a member of the team, and
 // whether as a team admin.
 func (p *Principal) InTeam(t *store.Team) (member, admin bool) {

@@ -94,6 +94,38 @@ func (a *API) expand(snap *catalog.Snapshot, pattern string, known []string) []l
 	return out
 }
 
+// patternServed returns, in order, the entries of the names, sorted, that
+// l does not list but a pattern model name serves, as requests for them
+// reach it: a caller's own names, such as "openai/my-finetune" on a key
+// when the gateway has "openai/*".
+func (a *API) patternServed(l *modelList, names []string) []listEntry {
+	var out []listEntry
+	for _, name := range names {
+		if l.snap.Has(name) {
+			continue // a model name: l lists it
+		}
+		if _, listed := slices.BinarySearchFunc(l.entries, name, func(e listEntry, n string) int {
+			return strings.Compare(e.name, n)
+		}); listed {
+			continue
+		}
+		pattern, _, ok := l.snap.Match(name)
+		if !ok {
+			continue
+		}
+		if group, ok := a.Router.Resolve(name); !ok || group != name {
+			continue // model_group_alias sends it elsewhere
+		}
+		first := l.snap.Deployments(pattern)[0]
+		owner := first.Params.Provider
+		if owner == "" {
+			owner, _ = config.InferProvider(name)
+		}
+		out = append(out, listEntry{name: name, json: modelJSON(name, first, owner)})
+	}
+	return out
+}
+
 // namespace returns what a pattern's names start with: its text up to the
 // last '/' before its first '*'.
 func namespace(pattern string) string {

@@ -12,9 +12,10 @@ import (
 
 // listModels lists the model names the caller may use and, in place of a
 // pattern model name such as "openai/*", the known models it serves, as
-// LiteLLM does (see modelList). Patterns themselves are not names a client
-// can ask for, so, as in LiteLLM, they are listed only with
-// ?return_wildcard_routes=true.
+// LiteLLM does (see modelList), along with the names the caller's access
+// lists that only a pattern serves ("openai/my-finetune"). Patterns
+// themselves are not names a client can ask for, so, as in LiteLLM, they
+// are listed only with ?return_wildcard_routes=true.
 func (a *API) listModels(w http.ResponseWriter, r *http.Request) error {
 	var patterns bool
 	if r.URL.RawQuery != "" {
@@ -22,18 +23,29 @@ func (a *API) listModels(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := auth.FromContext(r.Context())
 	list := a.models()
-	buf := make([]byte, 0, 32+len(list.entries)*96)
+	extra := a.patternServed(list, p.NamedModels())
+	buf := make([]byte, 0, 32+(len(list.entries)+len(extra))*96)
 	buf = append(buf, `{"object":"list","data":[`...)
 	first := true
-	for _, e := range list.entries {
-		if e.pattern && !patterns || !p.CanUseModel(e.name) {
-			continue
-		}
+	add := func(json []byte) {
 		if !first {
 			buf = append(buf, ',')
 		}
 		first = false
-		buf = append(buf, e.json...)
+		buf = append(buf, json...)
+	}
+	for _, e := range list.entries {
+		for len(extra) > 0 && extra[0].name < e.name {
+			add(extra[0].json)
+			extra = extra[1:]
+		}
+		if e.pattern && !patterns || !p.CanUseModel(e.name) {
+			continue
+		}
+		add(e.json)
+	}
+	for _, e := range extra {
+		add(e.json)
 	}
 	buf = append(buf, "]}\n"...)
 	w.Header().Set("Content-Type", "application/json")

@@ -151,6 +151,9 @@ func TestWildcardAccess(t *testing.T) {
 		{name: "exact name served by a pattern", key: map[string]any{"models": []string{"openai/gpt-4o"}},
 			calls:  []call{{"openai/gpt-4o", 200}, {"openai/gpt-4.1", 403}, {"gpt-4o", 403}},
 			models: []string{"openai/gpt-4o"}},
+		{name: "own name served by a pattern", key: map[string]any{"models": []string{"openai/o3", "openai/my-finetune", "openai/gpt-4o"}},
+			calls:  []call{{"openai/my-finetune", 200}, {"openai/gpt-4o", 200}, {"openai/other", 403}},
+			models: []string{"openai/gpt-4o", "openai/my-finetune", "openai/o3"}},
 		{name: "everything", key: map[string]any{"models": []string{"*"}},
 			calls:  []call{{"anthropic/claude-3-haiku", 200}, {"gpt-4o", 200}},
 			models: sorted(under("anthropic/", knownAnthropic), gpts, under("openai/", knownOpenAI))},
@@ -158,6 +161,12 @@ func TestWildcardAccess(t *testing.T) {
 			"models": []string{"openai/gpt-4o", "anthropic/claude-3-haiku"}},
 			calls:  []call{{"openai/gpt-4o", 200}, {"anthropic/claude-3-haiku", 403}, {"openai/o3", 403}},
 			models: []string{"openai/gpt-4o"}},
+		{name: "own names within a pattern team", key: map[string]any{"team_id": "openai-team",
+			"models": []string{"openai/zz-tuned", "anthropic/my-claude", "gpt-custom"}},
+			calls: []call{{"openai/zz-tuned", 200}, {"anthropic/my-claude", 403}, {"gpt-custom", 200}},
+			// gpt-custom is OpenAI's family, so "openai/*" allows it, and
+			// "gpt-*" serves it.
+			models: []string{"gpt-custom", "openai/zz-tuned"}},
 		{name: "pattern team, pattern key", key: map[string]any{"team_id": "openai-team",
 			"models": []string{"openai/gpt-*", "anthropic/*"}},
 			calls:  []call{{"openai/gpt-4.1", 200}, {"openai/o3", 403}, {"anthropic/claude-3-haiku", 403}},
