@@ -285,7 +285,7 @@ func (b *bench) report(o *options, r *results) *report.Report {
 			"The TCP relay (`bench/tcprelay`, a process of its own) copies bytes between the load generator " +
 				"and the mock without reading them: what it adds is the cost of the extra hop alone on this " +
 				"machine, the floor under any proxy's added latency. It is measured in the non-streaming " +
-				"scenarios, in turn with the others.",
+				"scenarios and in the streaming one at c=1, in turn with the others.",
 			fmt.Sprintf("Load comes from `bench/loadgen` in the benchrun process: a closed loop, one keep-alive "+
 				"HTTP/1.1 connection per worker (c = workers). Each scenario runs %d round(s) of %v after a %v "+
 				"warm-up, direct and gateway taking turns; the search tries c = %s for %v each.",

@@ -103,7 +103,8 @@ func (b *bench) why(cred string) string {
 }
 
 // relayRows are the reference relay's figures, the floor of the gateway's:
-// latency at c=1 and c=32, and throughput at c=32.
+// latency at c=1 and c=32, throughput at c=32, and time to first token at
+// c=1.
 func (b *bench) relayRows(r *results) []report.Row {
 	var rows []report.Row
 	for _, s := range []struct {
@@ -120,7 +121,9 @@ func (b *bench) relayRows(r *results) []report.Row {
 			}, 0))
 		}
 	}
-	return append(rows, b.throughputRow(r.plain32, relayed))
+	rows = append(rows, b.throughputRow(r.plain32, relayed))
+	return append(rows, b.compare("reference: time to first token p50, c=1, "+relayed, r.stream1, relayed,
+		func(r *loadgen.Result) time.Duration { return r.TTFT.Quantile(0.5) }, 0))
 }
 
 func (b *bench) throughputRow(sc scenario, subject string) report.Row {
