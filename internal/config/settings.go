@@ -39,6 +39,10 @@ type LitellmSettings struct {
 	SetVerbose bool `json:"set_verbose"`
 	// JSONLogs asks for logs in JSON.
 	JSONLogs bool `json:"json_logs"`
+	// CheckProviderEndpoint lists under a pattern model name, in GET
+	// /v1/models, the models its upstream says it serves rather than the
+	// built-in list of known models.
+	CheckProviderEndpoint bool `json:"check_provider_endpoint"`
 }
 
 // GeneralSettings holds general_settings.
@@ -80,6 +84,8 @@ func (d *decoder) litellmSettings(n *yaml.Node) (LitellmSettings, retries) {
 			s.SetVerbose, _ = d.boolean(v, at)
 		case "json_logs":
 			s.JSONLogs, _ = d.boolean(v, at)
+		case "check_provider_endpoint":
+			s.CheckProviderEndpoint, _ = d.boolean(v, at)
 		default:
 			d.ignore(at)
 		}

@@ -392,3 +392,21 @@ func TestSpendLogSettings(t *testing.T) {
 		t.Errorf("error = %v, want one naming general_settings.disable_spend_logs", err)
 	}
 }
+
+func TestCheckProviderEndpoint(t *testing.T) {
+	cfg, err := parseString("litellm_settings: {check_provider_endpoint: true}", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.LitellmSettings.CheckProviderEndpoint || len(cfg.Ignored) > 0 {
+		t.Errorf("check_provider_endpoint = %v, ignored %q; want it on and used",
+			cfg.LitellmSettings.CheckProviderEndpoint, cfg.Ignored)
+	}
+	if cfg, err = parseString("model_list: []", nil); err != nil || cfg.LitellmSettings.CheckProviderEndpoint {
+		t.Errorf("off by default: %v, %v", cfg.LitellmSettings.CheckProviderEndpoint, err)
+	}
+	_, err = parseString("litellm_settings: {check_provider_endpoint: maybe}", nil)
+	if err == nil || !strings.Contains(err.Error(), "litellm_settings.check_provider_endpoint") {
+		t.Errorf("error = %v, want one naming litellm_settings.check_provider_endpoint", err)
+	}
+}

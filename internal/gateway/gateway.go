@@ -52,8 +52,12 @@ type API struct {
 	// Now tells the time of admissions and spend records; time.Now when
 	// nil.
 	Now func() time.Time
+	// CheckProviderEndpoint lists under each pattern model name the models
+	// its upstreams list (litellm_settings.check_provider_endpoint).
+	CheckProviderEndpoint bool
 
-	list atomic.Pointer[modelList] // GET /v1/models of the last snapshot
+	list      atomic.Pointer[modelList] // GET /v1/models of the last snapshot
+	discovery *discovery                // nil without CheckProviderEndpoint
 }
 
 // Register mounts the routes on mux.
@@ -63,6 +67,9 @@ func (a *API) Register(mux *http.ServeMux) {
 	}
 	if a.Now == nil {
 		a.Now = time.Now
+	}
+	if a.CheckProviderEndpoint {
+		a.discovery = newDiscovery(a.Now, a.Log)
 	}
 	routes := map[string]httpapi.HandlerFunc{
 		"GET /v1/models":     a.listModels,

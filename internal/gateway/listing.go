@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -23,6 +24,7 @@ import (
 // import: the spend package depends on the catalog through auth.
 type modelList struct {
 	snap    *catalog.Snapshot
+	version uint64 // of the upstreams' model lists it was built with
 	entries []listEntry
 }
 
@@ -33,15 +35,22 @@ type listEntry struct {
 	pattern bool   // a pattern model name, listed only on request
 }
 
-// models returns the model list of the current catalog snapshot. Requests
-// that race on a new snapshot may each build its list; one built for an
-// older snapshot that is stored last is built again by the next request.
-func (a *API) models() *modelList {
+// models returns the model list of the current catalog snapshot and, with
+// check_provider_endpoint, of the upstreams' model lists. Requests that
+// race on a new snapshot may each build its list; one built for an older
+// snapshot that is stored last is built again by the next request.
+func (a *API) models(ctx context.Context) *modelList {
 	snap := a.Catalog.Snapshot()
-	if l := a.list.Load(); l != nil && l.snap == snap {
+	var version uint64
+	if a.discovery != nil {
+		a.discovery.refresh(ctx, snap)
+		version = a.discovery.version.Load()
+	}
+	if l := a.list.Load(); l != nil && l.snap == snap && l.version == version {
 		return l
 	}
 	l := a.buildModelList(snap)
+	l.version = version
 	a.list.Store(l)
 	return l
 }
@@ -54,13 +63,68 @@ func (a *API) buildModelList(snap *catalog.Snapshot) *modelList {
 		e := listEntry{name: name, json: snap.Listing(name), pattern: config.IsPattern(name)}
 		l.entries = append(l.entries, e)
 		if e.pattern {
-			l.entries = append(l.entries, a.expand(snap, name, known)...)
+			l.entries = append(l.entries, a.expandPattern(snap, name, known)...)
 		}
 	}
-	// expand lists a name only under the pattern that serves it and never
-	// a model name, so each name is here once.
+	// Expansions list a name only under the pattern that serves it and
+	// never a model name, so each name is here once.
 	slices.SortFunc(l.entries, func(x, y listEntry) int { return strings.Compare(x.name, y.name) })
 	return l
+}
+
+// expandPattern returns the models a pattern model name serves: those
+// its deployments' upstreams listed, when check_provider_endpoint read
+// any, else the known models.
+func (a *API) expandPattern(snap *catalog.Snapshot, pattern string, known []string) []listEntry {
+	if a.discovery == nil {
+		return a.expand(snap, pattern, known)
+	}
+	var out []listEntry
+	read := false
+	seen := map[string]bool{}
+	for _, e := range snap.Deployments(pattern) {
+		ids := a.discovery.models(e)
+		if ids == nil {
+			continue
+		}
+		read = true
+		for _, entry := range a.expandListed(snap, pattern, e, ids) {
+			if !seen[entry.name] {
+				seen[entry.name] = true
+				out = append(out, entry)
+			}
+		}
+	}
+	if !read {
+		return a.expand(snap, pattern, known)
+	}
+	return out
+}
+
+// expandListed returns the models of ids, which the upstream of e (a
+// deployment of pattern) listed, named in the pattern's namespace, as
+// expand names known models. A name is listed when a request for it
+// reaches the pattern, and e sends it upstream as that model.
+func (a *API) expandListed(snap *catalog.Snapshot, pattern string, e *catalog.Entry,
+	ids []string) []listEntry {
+	var out []listEntry
+	ns := namespace(pattern)
+	provider := e.Params.Provider
+	for _, id := range ids {
+		name := ns + id
+		if served, ok := a.servedBy(snap, name); !ok || served != pattern {
+			continue
+		}
+		sent := false
+		a.Router.EachDeployment(name, func(d *catalog.Entry, filled string) bool {
+			sent = d == e && strings.TrimPrefix(filled, provider+"/") == id
+			return !sent
+		})
+		if sent {
+			out = append(out, listEntry{name: name, json: modelJSON(name, e, provider)})
+		}
+	}
+	return out
 }
 
 // expand returns the known models that a pattern model name serves, each
@@ -76,14 +140,8 @@ func (a *API) expand(snap *catalog.Snapshot, pattern string, known []string) []l
 	deps := snap.Deployments(pattern)
 	for _, model := range known {
 		name := ns + model
-		if snap.Has(name) {
+		if served, ok := a.servedBy(snap, name); !ok || served != pattern {
 			continue
-		}
-		if served, _, _ := snap.Match(name); served != pattern {
-			continue
-		}
-		if group, ok := a.Router.Resolve(name); !ok || group != name {
-			continue // model_group_alias sends it elsewhere
 		}
 		owner, ok := a.sendsAs(name, model)
 		if !ok {
@@ -109,12 +167,9 @@ func (a *API) patternServed(l *modelList, names []string) []listEntry {
 		}); listed {
 			continue
 		}
-		pattern, _, ok := l.snap.Match(name)
+		pattern, ok := a.servedBy(l.snap, name)
 		if !ok {
 			continue
-		}
-		if group, ok := a.Router.Resolve(name); !ok || group != name {
-			continue // model_group_alias sends it elsewhere
 		}
 		first := l.snap.Deployments(pattern)[0]
 		owner := first.Params.Provider
@@ -124,6 +179,23 @@ func (a *API) patternServed(l *modelList, names []string) []listEntry {
 		out = append(out, listEntry{name: name, json: modelJSON(name, first, owner)})
 	}
 	return out
+}
+
+// servedBy returns the pattern model name that a request for name goes
+// to, and false when it goes to none: name is a model name, or no pattern
+// matches it, or model_group_alias sends it elsewhere.
+func (a *API) servedBy(snap *catalog.Snapshot, name string) (string, bool) {
+	if snap.Has(name) {
+		return "", false
+	}
+	pattern, _, ok := snap.Match(name)
+	if !ok {
+		return "", false
+	}
+	if group, ok := a.Router.Resolve(name); !ok || group != name {
+		return "", false
+	}
+	return pattern, true
 }
 
 // namespace returns what a pattern's names start with: its text up to the

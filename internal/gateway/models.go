@@ -22,7 +22,7 @@ func (a *API) listModels(w http.ResponseWriter, r *http.Request) error {
 		patterns, _ = strconv.ParseBool(r.URL.Query().Get("return_wildcard_routes"))
 	}
 	p := auth.FromContext(r.Context())
-	list := a.models()
+	list := a.models(r.Context())
 	extra := a.patternServed(list, p.NamedModels())
 	buf := make([]byte, 0, 32+(len(list.entries)+len(extra))*96)
 	buf = append(buf, `{"object":"list","data":[`...)

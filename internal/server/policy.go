@@ -39,6 +39,8 @@ func (s *Server) mountGateway(mux *http.ServeMux) {
 		Router:  router.New(s.catalog, s.cfg.RouterSettings, router.Options{Now: s.opts.Now, Log: s.log}),
 		Limiter: gateway.PolicyLimiter(limiter),
 		Spend:   s.spend,
+
+		CheckProviderEndpoint: s.cfg.LitellmSettings.CheckProviderEndpoint,
 	}).Register(mux)
 	mux.Handle("GET /spend/logs", httpapi.Detail(s.log, s.auth.Wrap(spend.Handler(s.store))))
 }
