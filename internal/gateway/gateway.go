@@ -7,6 +7,7 @@
 //
 //	GET /v1/models, GET /models             the models the caller may use;
 //	                                        ?return_wildcard_routes=true adds patterns
+//	GET /v1/models/{model}, /models/{model} one of them
 //	GET /v1/model/info, GET /model/info     their deployments, without secrets
 //	POST /v1/chat/completions, /chat/completions,
 //	     /openai/deployments/{model}/chat/completions
@@ -72,10 +73,12 @@ func (a *API) Register(mux *http.ServeMux) {
 		a.discovery = newDiscovery(a.Now, a.Log)
 	}
 	routes := map[string]httpapi.HandlerFunc{
-		"GET /v1/models":     a.listModels,
-		"GET /models":        a.listModels,
-		"GET /v1/model/info": a.modelInfo,
-		"GET /model/info":    a.modelInfo,
+		"GET /v1/models":            a.listModels,
+		"GET /models":               a.listModels,
+		"GET /v1/models/{model...}": a.getModel,
+		"GET /models/{model...}":    a.getModel,
+		"GET /v1/model/info":        a.modelInfo,
+		"GET /model/info":           a.modelInfo,
 
 		"POST /v1/chat/completions":                         a.openAI(provider.OpChat),
 		"POST /chat/completions":                            a.openAI(provider.OpChat),

@@ -28,6 +28,13 @@ type modelList struct {
 	entries []listEntry
 }
 
+// find returns the index of name's entry in l, and whether l has one.
+func (l *modelList) find(name string) (int, bool) {
+	return slices.BinarySearchFunc(l.entries, name, func(e listEntry, n string) int {
+		return strings.Compare(e.name, n)
+	})
+}
+
 // listEntry is one model of a modelList.
 type listEntry struct {
 	name    string
@@ -162,9 +169,7 @@ func (a *API) patternServed(l *modelList, names []string) []listEntry {
 		if l.snap.Has(name) {
 			continue // a model name: l lists it
 		}
-		if _, listed := slices.BinarySearchFunc(l.entries, name, func(e listEntry, n string) int {
-			return strings.Compare(e.name, n)
-		}); listed {
+		if _, listed := l.find(name); listed {
 			continue
 		}
 		pattern, ok := a.servedBy(l.snap, name)

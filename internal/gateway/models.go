@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/litellm-go/gateway/internal/apitype"
@@ -50,6 +52,35 @@ func (a *API) listModels(w http.ResponseWriter, r *http.Request) error {
 	buf = append(buf, "]}\n"...)
 	w.Header().Set("Content-Type", "application/json")
 	_, err := w.Write(buf)
+	return err
+}
+
+// getModel answers GET /v1/models/{model}: the entry that GET /v1/models
+// lists for the model, or a 404 when the caller's list has none, whether
+// the model does not exist or is not theirs.
+func (a *API) getModel(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("model")
+	p := auth.FromContext(r.Context())
+	list := a.models(r.Context())
+	i, found := list.find(name)
+	var entry []byte
+	switch {
+	case found && !list.entries[i].pattern && p.CanUseModel(name):
+		entry = list.entries[i].json
+	case !found:
+		if _, named := slices.BinarySearch(p.NamedModels(), name); named {
+			if extra := a.patternServed(list, []string{name}); len(extra) == 1 {
+				entry = extra[0].json
+			}
+		}
+	}
+	if entry == nil {
+		return &httpapi.Error{Status: http.StatusNotFound, Code: "model_not_found",
+			Type: "invalid_request_error", Message: fmt.Sprintf(
+				"The model %s does not exist. GET /v1/models lists the models you may use.", name)}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write(append(entry, '\n'))
 	return err
 }
 

@@ -100,7 +100,31 @@ func TestModelAccess(t *testing.T) {
 					t.Errorf("special name %q leaked as a model id", special)
 				}
 			}
+			checkGetModel(t, g, k.Key, got, "claude-c", "gpt-a", "gpt-b", "nosuch", "cheap")
 		})
+	}
+}
+
+// checkGetModel checks that GET /v1/models/{name} answers each of names
+// with its entry when listed is the caller's list, else with a 404.
+func checkGetModel(t *testing.T, g *servertest.Gateway, key string, listed []string, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		if !slices.Contains(listed, name) {
+			var e struct {
+				Error struct{ Message, Code string }
+			}
+			g.MustDo(t, 404, "GET", "/v1/models/"+name, key, nil).JSON(t, &e)
+			if e.Error.Code != "model_not_found" || !strings.Contains(e.Error.Message, name) {
+				t.Errorf("GET /v1/models/%s: error %+v", name, e.Error)
+			}
+			continue
+		}
+		var m apitype.Model
+		g.MustDo(t, 200, "GET", "/models/"+name, key, nil).JSON(t, &m)
+		if m.ID != name || m.Object != "model" || m.OwnedBy == "" || m.Created == 0 {
+			t.Errorf("GET /models/%s = %+v", name, m)
+		}
 	}
 }
 

@@ -54,6 +54,15 @@ func TestOpenAISDK(t *testing.T) {
 				if !slices.Contains(ids, "gpt-up") || !slices.Contains(ids, "claude-up") {
 					t.Errorf("models = %v", ids)
 				}
+				m, err := client.Models.Get(ctx, "claude-up")
+				if err != nil || m.ID != "claude-up" || m.OwnedBy != "anthropic" {
+					t.Errorf("get claude-up: %+v, %v", m, err)
+				}
+				var apiErr *openai.Error
+				if _, err := client.Models.Get(ctx, "no-such-model"); !errors.As(err, &apiErr) ||
+					apiErr.StatusCode != 404 || apiErr.Code != "model_not_found" {
+					t.Errorf("get no-such-model: %v, want a 404 model_not_found", err)
+				}
 			})
 			for _, model := range []string{"gpt-up", "claude-up"} {
 				params := openai.ChatCompletionNewParams{Model: model,

@@ -190,6 +190,10 @@ func TestWildcardAccess(t *testing.T) {
 			if diff := cmp.Diff(tt.models, modelsOf(t, g, k.Key)); diff != "" {
 				t.Errorf("models (-want +got):\n%s", diff)
 			}
+			// Each listed name is retrieved; a pattern, or a name a pattern
+			// serves that the key does not list, is not.
+			checkGetModel(t, g, k.Key, tt.models, append([]string{"openai/*", "openai/zz-unlisted"},
+				tt.models...)...)
 		})
 	}
 	// A pattern that matches no model of the gateway is not a model.
