@@ -58,8 +58,7 @@ func readBody(r *http.Request) ([]byte, error) {
 	if size < 0 || size > 1<<20 {
 		size = 4 << 10
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+1))
-	_, err := buf.ReadFrom(r.Body)
+	body, err := provider.ReadAll(r.Body, size)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -67,10 +66,10 @@ func readBody(r *http.Request) ([]byte, error) {
 			"request body is larger than the limit of %d bytes", tooBig.Limit)
 	case err != nil:
 		return nil, fmt.Errorf("read request body: %w", err)
-	case buf.Len() == 0:
+	case len(body) == 0:
 		return nil, httpapi.Errorf(http.StatusBadRequest, "request body is empty; send a JSON object")
 	}
-	return buf.Bytes(), nil
+	return body, nil
 }
 
 // quote returns a model name as a JSON string.

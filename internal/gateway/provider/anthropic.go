@@ -66,7 +66,7 @@ func (a *anthropicAdapter) Do(ctx context.Context, d *Deployment, r *Request) (*
 // whole translates a non-streaming answer.
 func (a *anthropicAdapter) whole(ctx context.Context, d *Deployment, resp *http.Response) (
 	*Response, error) {
-	raw, err := readBody(resp.Body, resp.ContentLength)
+	raw, err := ReadAll(resp.Body, resp.ContentLength)
 	if err != nil {
 		return nil, transportError(ctx, d.Provider, err)
 	}

@@ -64,7 +64,7 @@ func (c *client) send(ctx context.Context, d *Deployment, req *http.Request) (
 		return resp, nil
 	}
 	defer resp.Body.Close()
-	body, err := readBody(io.LimitReader(resp.Body, 64<<10), -1)
+	body, err := ReadAll(io.LimitReader(resp.Body, 64<<10), -1)
 	if err != nil && ctx.Err() != nil {
 		return nil, transportError(ctx, d.Provider, err)
 	}
@@ -76,8 +76,10 @@ func newPost(ctx context.Context, url string, body []byte) (*http.Request, error
 	return http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 }
 
-// readBody reads a whole answer, sized from its Content-Length when known.
-func readBody(r io.Reader, size int64) ([]byte, error) {
+// ReadAll reads r to its end into one allocation when size, the length
+// announced, is right; size < 0 means unknown. bytes.Buffer.ReadFrom would
+// grow its buffer to leave 512 bytes free before each read.
+func ReadAll(r io.Reader, size int64) ([]byte, error) {
 	if size < 0 || size > 8<<20 {
 		size = 4 << 10
 	}

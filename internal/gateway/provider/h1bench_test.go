@@ -59,7 +59,7 @@ func benchRoundTrip(b *testing.B, rt http.RoundTripper, url string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body, err := readBody(resp.Body, resp.ContentLength)
+	body, err := ReadAll(resp.Body, resp.ContentLength)
 	resp.Body.Close()
 	if err != nil || len(body) != len(benchAnswer) {
 		b.Fatalf("answer of %d bytes, %v", len(body), err)

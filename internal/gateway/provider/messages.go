@@ -42,7 +42,7 @@ func (a *anthropicAdapter) native(ctx context.Context, d *Deployment, r *Request
 		return newStreamResponse(newStream(ctx, d, resp.Body, tr), resp.Header), nil
 	}
 	defer resp.Body.Close()
-	out, err := readBody(resp.Body, resp.ContentLength)
+	out, err := ReadAll(resp.Body, resp.ContentLength)
 	if err != nil {
 		return nil, transportError(ctx, d.Provider, err)
 	}

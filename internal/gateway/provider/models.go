@@ -110,7 +110,7 @@ func (c *client) getJSON(ctx context.Context, d *Deployment, req *http.Request, 
 		return err
 	}
 	defer resp.Body.Close()
-	body, err := readBody(io.LimitReader(resp.Body, maxModelListBytes+1), resp.ContentLength)
+	body, err := ReadAll(io.LimitReader(resp.Body, maxModelListBytes+1), resp.ContentLength)
 	if err != nil {
 		return transportError(ctx, d.Provider, err)
 	}

@@ -40,7 +40,7 @@ func (a *openAI) Do(ctx context.Context, d *Deployment, r *Request) (*Response, 
 		return newStreamResponse(newStream(ctx, d, resp.Body, tr), resp.Header), nil
 	}
 	defer resp.Body.Close()
-	out, err := readBody(resp.Body, resp.ContentLength)
+	out, err := ReadAll(resp.Body, resp.ContentLength)
 	if err != nil {
 		return nil, transportError(ctx, d.Provider, err)
 	}

@@ -58,7 +58,7 @@ func (a *textCompletionAdapter) chat(ctx context.Context, d *Deployment, r *Requ
 		return newStreamResponse(newStream(ctx, d, resp.Body, tr), resp.Header), nil
 	}
 	defer resp.Body.Close()
-	raw, err := readBody(resp.Body, resp.ContentLength)
+	raw, err := ReadAll(resp.Body, resp.ContentLength)
 	if err != nil {
 		return nil, transportError(ctx, d.Provider, err)
 	}
