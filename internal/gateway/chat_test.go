@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"encoding/json"
+	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -243,5 +244,70 @@ func TestEmbeddingsAndResponses(t *testing.T) {
 		if strings.Contains(tt.path, "embeddings") {
 			checkCost(t, resp.Header, 11*0.001)
 		}
+	}
+}
+
+// Request bodies are read whole whatever their framing, up to
+// general_settings.max_request_size_mb; beyond it, a 413 that says the
+// limit, and nothing reaches the upstream.
+func TestRequestBodySizes(t *testing.T) {
+	up := newUpstream(t, openAIUpstream(answer))
+	g := servertest.Start(t, servertest.Options{Config: `
+model_list:
+  - model_name: gpt-up
+    litellm_params: {model: openai/gpt-up, api_base: "` + up.URL + `"}
+general_settings:
+  master_key: sk-master-body-test
+  max_request_size_mb: 2
+`})
+	// body returns a chat request of about n bytes.
+	body := func(n int) string {
+		return `{"model":"gpt-up","messages":[{"role":"user","content":"` + strings.Repeat("x", n) + `"}]}`
+	}
+	tests := []struct {
+		name    string
+		body    string
+		chunked bool // no Content-Length
+		status  int
+	}{
+		{"small", body(10), false, 200},
+		{"small, chunked", body(10), true, 200},
+		{"1.5 MB", body(1500 << 10), false, 200},
+		{"1.5 MB, chunked", body(1500 << 10), true, 200},
+		{"3 MB", body(3 << 20), false, 413},
+		{"3 MB, chunked", body(3 << 20), true, 413},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := up.hits()
+			var r io.Reader = strings.NewReader(tt.body)
+			if tt.chunked {
+				r = io.MultiReader(r) // hides the length from net/http
+			}
+			req, err := http.NewRequest("POST", g.URL+"/v1/chat/completions", r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+g.MasterKey)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw := readAll(t, resp.Body)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %.200s", resp.StatusCode, tt.status, raw)
+			}
+			if tt.status == 413 {
+				if !strings.Contains(raw, "larger than the limit of 2097152 bytes") || up.hits() != before {
+					t.Errorf("413 body %s; upstream hits %d -> %d", raw, before, up.hits())
+				}
+				return
+			}
+			msg, _ := up.last(t).body["messages"].([]any)[0].(map[string]any)
+			content, _ := msg["content"].(string)
+			if want := len(tt.body) - len(body(0)); content != strings.Repeat("x", want) {
+				t.Errorf("the upstream got content of %d bytes, want %d", len(content), want)
+			}
+		})
 	}
 }
