@@ -15,6 +15,7 @@
 //	POST /v1/embeddings, /embeddings
 //	POST /v1/responses, /responses
 //	POST /v1/messages                       Anthropic's Messages API
+//	POST /v1/messages/count_tokens          its token count
 //
 // A model request is read once; only its "model" and "stream" members are
 // looked at before it is sent on (with its model replaced) through the
@@ -94,4 +95,5 @@ func (a *API) Register(mux *http.ServeMux) {
 		mux.Handle(pattern, httpapi.OpenAI(a.Log, a.Auth.Wrap(h)))
 	}
 	mux.Handle("POST /v1/messages", anthropicErrors(a.Log, a.Auth.Wrap(a.messages)))
+	mux.Handle("POST /v1/messages/count_tokens", anthropicErrors(a.Log, a.Auth.Wrap(a.countTokens)))
 }

@@ -188,11 +188,19 @@ func bodyOf(ctx context.Context) map[string]any {
 	return b
 }
 
-// anthropicUpstream answers Messages requests, streamed or not, with text.
+// countedTokens is what the fake Anthropic upstream counts in any request.
+const countedTokens = 42
+
+// anthropicUpstream answers Messages requests, streamed or not, with text,
+// and token counts with countedTokens.
 func anthropicUpstream(text string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body := bodyOf(r.Context())
 		model, _ := body["model"].(string)
+		if r.URL.Path == "/v1/messages/count_tokens" {
+			writeJSON(w, fmt.Sprintf(`{"input_tokens":%d}`, countedTokens))
+			return
+		}
 		if r.URL.Path != "/v1/messages" {
 			http.NotFound(w, r)
 			return

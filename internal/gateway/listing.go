@@ -220,16 +220,22 @@ func (a *API) sendsAs(name, model string) (string, bool) {
 	}
 	found := false
 	a.Router.EachDeployment(name, func(e *catalog.Entry, filled string) bool {
-		// As the router does: a deployment without a provider (model "*")
-		// takes the one the model filled in names.
-		provider, upstream := config.InferProvider(filled)
-		if p := e.Params.Provider; p != "" {
-			provider, upstream = p, strings.TrimPrefix(filled, p+"/")
-		}
+		provider, upstream := upstreamOf(e, filled)
 		found = provider == want && upstream == model
 		return !found
 	})
 	return want, found
+}
+
+// upstreamOf returns the provider and the upstream model that deployment
+// e sends a request to when its litellm_params.model, a pattern's '*'s
+// filled in, is model. As in the router, a deployment without a provider
+// (model "*") takes the one the model names.
+func upstreamOf(e *catalog.Entry, model string) (provider, upstream string) {
+	if p := e.Params.Provider; p != "" {
+		return p, strings.TrimPrefix(model, p+"/")
+	}
+	return config.InferProvider(model)
 }
 
 // modelJSON encodes the entry of an expanded name, created with the

@@ -1,10 +1,14 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
+	"github.com/litellm-go/gateway/internal/auth"
+	"github.com/litellm-go/gateway/internal/catalog"
 	"github.com/litellm-go/gateway/internal/gateway/messages"
 	"github.com/litellm-go/gateway/internal/gateway/provider"
 	"github.com/litellm-go/gateway/internal/gateway/router"
@@ -50,6 +54,66 @@ func (a *API) messages(w http.ResponseWriter, r *http.Request) error {
 			}
 			return translated, nil
 		}})
+}
+
+// countTimeout bounds an upstream's token count.
+const countTimeout = 30 * time.Second
+
+// countTokens serves Anthropic's POST /v1/messages/count_tokens. The first
+// Anthropic deployment of the model counts; for a model without one, the
+// gateway estimates (messages.EstimateTokens). Counting is neither
+// admitted against the caller's limits nor recorded: it costs nothing.
+func (a *API) countTokens(w http.ResponseWriter, r *http.Request) error {
+	req, err := readRequest(r, "")
+	if err != nil {
+		return err
+	}
+	group, err := a.access(auth.FromContext(r.Context()), req.model)
+	if err != nil {
+		return err
+	}
+	var d *provider.Deployment
+	a.Router.EachDeployment(group, func(e *catalog.Entry, model string) bool {
+		if c := countingDeployment(e, model); c != nil {
+			d = c
+		}
+		return d == nil
+	})
+	var n int64
+	if d != nil {
+		header := http.Header{}
+		for _, k := range messagesHeaders {
+			if v := r.Header.Values(k); len(v) > 0 {
+				header[k] = v
+			}
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), countTimeout)
+		defer cancel()
+		if n, err = provider.CountTokens(ctx, d, req.body, header); err != nil {
+			var ue *provider.UpstreamError
+			if errors.As(err, &ue) {
+				return &httpapi.Error{Status: ue.Status, Message: ue.Message, Type: ue.Type}
+			}
+			return err
+		}
+	} else if n, err = messages.EstimateTokens(req.body); err != nil {
+		return httpapi.Errorf(http.StatusBadRequest, "%v", err)
+	}
+	return httpapi.WriteJSON(w, http.StatusOK, map[string]int64{"input_tokens": n})
+}
+
+// countingDeployment returns the deployment of e, with model its
+// litellm_params.model as a request uses it, when it speaks Messages
+// natively, and so can count tokens; nil otherwise.
+func countingDeployment(e *catalog.Entry, model string) *provider.Deployment {
+	p := &e.Params
+	d := &provider.Deployment{APIBase: p.APIBase, APIKey: p.APIKey,
+		APIVersion: p.APIVersion, MockResponse: p.MockResponse}
+	d.Provider, d.UpstreamModel = upstreamOf(e, model)
+	if !speaksMessages(d) {
+		return nil
+	}
+	return d
 }
 
 // speaksMessages reports whether a deployment takes Messages requests

@@ -2,9 +2,13 @@ package gateway_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/litellm-go/gateway/internal/gateway/messages"
 )
 
 // postMessages sends a Messages request the way Anthropic's SDKs do: the
@@ -79,5 +83,63 @@ func TestMessagesErrors(t *testing.T) {
 				t.Errorf("status %d: %s; want %d %s with %q", status, raw, tt.status, tt.typ, tt.message)
 			}
 		})
+	}
+}
+
+// Token counts are the Anthropic upstream's, or the gateway's estimate;
+// they are neither admitted against limits nor recorded as spend; errors
+// come in Anthropic's shape, without the upstream's key.
+func TestCountTokens(t *testing.T) {
+	failing := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"type":"error","error":{"type":"authentication_error","message":"bad key `+
+			r.Header.Get("X-Api-Key")+`"}}`, http.StatusUnauthorized)
+	})
+	cfg := strings.NewReplacer("{openai}", newUpstream(t, openAIUpstream(answer)).URL,
+		"{anthropic}", newUpstream(t, anthropicUpstream(answer)).URL).Replace(routeConfig) + `
+  - model_name: claude-broken
+    litellm_params: {model: anthropic/claude-x, api_base: "` + failing.URL + `", api_key: sk-provider-secret-9}
+general_settings: {master_key: ` + inProcessMaster + `}
+`
+	l, rec := &limiter{}, &recorder{}
+	h := inProcess(t, cfg, l, rec)
+	const question = `"messages":[{"role":"user","content":"How many tokens is this?"}]`
+	estimate, err := messages.EstimateTokens([]byte(`{` + question + `}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, body string
+		status     int
+		want       string // the answer, or part of the error message
+	}{
+		{"anthropic counts", `{"model":"claude-up",` + question + `}`, 200,
+			fmt.Sprintf(`{"input_tokens":%d}`, countedTokens)},
+		{"the gateway estimates", `{"model":"gpt-up",` + question + `}`, 200,
+			fmt.Sprintf(`{"input_tokens":%d}`, estimate)},
+		{"no messages", `{"model":"gpt-up","messages":[]}`, 400, "at least one message"},
+		{"unknown model", `{"model":"gpt-9",` + question + `}`, 404, "gpt-9 does not exist"},
+		{"upstream refuses", `{"model":"claude-broken",` + question + `}`, 401, "bad key [redacted]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/v1/messages/count_tokens", strings.NewReader(tt.body))
+			req.Header.Set("x-api-key", inProcessMaster)
+			resp := httptest.NewRecorder()
+			h.ServeHTTP(resp, req)
+			body := strings.TrimSpace(resp.Body.String())
+			if resp.Code != tt.status || !strings.Contains(body, tt.want) {
+				t.Fatalf("status %d: %s; want %d with %s", resp.Code, body, tt.status, tt.want)
+			}
+			if tt.status != 200 && !strings.Contains(body, `"type":"error"`) {
+				t.Errorf("error not in Anthropic's shape: %s", body)
+			}
+			if strings.Contains(body, "sk-provider-secret") {
+				t.Errorf("the answer quotes an upstream key: %s", body)
+			}
+		})
+	}
+	if len(l.estimates) != 0 || len(rec.recs) != 0 {
+		t.Errorf("counting was admitted %d times and recorded %d times; want neither",
+			len(l.estimates), len(rec.recs))
 	}
 }

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -75,9 +74,7 @@ func (a *API) getModel(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if entry == nil {
-		return &httpapi.Error{Status: http.StatusNotFound, Code: "model_not_found",
-			Type: "invalid_request_error", Message: fmt.Sprintf(
-				"The model %s does not exist. GET /v1/models lists the models you may use.", name)}
+		return notFound(name)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, err := w.Write(append(entry, '\n'))

@@ -78,19 +78,34 @@ func quote(s string) []byte {
 	return b
 }
 
+// access returns the model group that serves model, or the error that
+// the caller gets when there is none (404) or it is not theirs (403).
+func (a *API) access(p *auth.Principal, model string) (string, error) {
+	group, ok := a.Router.Resolve(model)
+	if !ok {
+		return "", notFound(model)
+	}
+	if !p.CanUseModel(model) && !p.CanUseModel(group) {
+		return "", httpapi.Errorf(http.StatusForbidden,
+			"You are not allowed to use model %s. GET /v1/models lists yours.", model)
+	}
+	return group, nil
+}
+
+// notFound is the error of a model name the gateway does not serve.
+func notFound(model string) *httpapi.Error {
+	return &httpapi.Error{Status: http.StatusNotFound, Code: "model_not_found",
+		Type: "invalid_request_error", Message: fmt.Sprintf(
+			"The model %s does not exist. GET /v1/models lists the models you may use.", model)}
+}
+
 // begin checks that the caller may use the model and admits the request,
 // returning the exchange that serves it.
 func (a *API) begin(w http.ResponseWriter, r *http.Request, req *modelRequest) (*exchange, error) {
 	p := auth.FromContext(r.Context())
-	group, ok := a.Router.Resolve(req.model)
-	if !ok {
-		return nil, &httpapi.Error{Status: http.StatusNotFound, Code: "model_not_found",
-			Type: "invalid_request_error", Message: fmt.Sprintf(
-				"The model %s does not exist. GET /v1/models lists the models you may use.", req.model)}
-	}
-	if !p.CanUseModel(req.model) && !p.CanUseModel(group) {
-		return nil, httpapi.Errorf(http.StatusForbidden,
-			"You are not allowed to use model %s. GET /v1/models lists yours.", req.model)
+	group, err := a.access(p, req.model)
+	if err != nil {
+		return nil, err
 	}
 	x := &exchange{a: a, w: w, r: r, p: p, model: req.model, group: group, start: a.Now()}
 	if a.Limiter != nil {

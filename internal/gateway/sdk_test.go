@@ -163,6 +163,27 @@ func TestAnthropicSDK(t *testing.T) {
 			if got := ant.last(t).header.Get("X-Api-Key"); got != "sk-provider-secret-2" {
 				t.Errorf("Anthropic upstream got x-api-key %q, want the deployment's key", got)
 			}
+			t.Run("count tokens", func(t *testing.T) {
+				count := func(model string) int64 {
+					c, err := client.Messages.CountTokens(ctx, anthropic.MessageCountTokensParams{
+						Model: model, Messages: []anthropic.MessageParam{
+							anthropic.NewUserMessage(anthropic.NewTextBlock("How many tokens is this?"))}})
+					if err != nil {
+						t.Fatalf("%s: %v", model, err)
+					}
+					return c.InputTokens
+				}
+				if n := count("claude-up"); n != countedTokens {
+					t.Errorf("claude-up: %d tokens, want the upstream's %d", n, countedTokens)
+				}
+				if got := ant.last(t); got.path != "/v1/messages/count_tokens" ||
+					got.body["model"] != "claude-up-2025" {
+					t.Errorf("Anthropic upstream got %s for model %v", got.path, got.body["model"])
+				}
+				if n := count("gpt-up"); n < 5 || n > 50 {
+					t.Errorf("gpt-up: %d tokens estimated for a one-line message", n)
+				}
+			})
 			t.Run("model not allowed", func(t *testing.T) {
 				_, err := client.Messages.New(ctx, anthropic.MessageNewParams{Model: "secret-model",
 					MaxTokens: 10, Messages: []anthropic.MessageParam{

@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/litellm-go/gateway/internal/gateway/provider/anthropic"
 	"github.com/litellm-go/gateway/internal/gateway/provider/chat"
@@ -96,4 +98,45 @@ func (m *messagesStream) translate(dst []byte, ev *event) ([]byte, error) {
 			Retryable: retryable(status, nil)}
 	}
 	return append(dst, ev.raw...), nil
+}
+
+// ErrNoTokenCount is the error of CountTokens for a deployment whose
+// upstream cannot count tokens: any but Anthropic's.
+var ErrNoTokenCount = errors.New("upstream cannot count tokens")
+
+// CountTokens asks d's upstream, Anthropic's POST /v1/messages/count_tokens,
+// how many input tokens the Messages request body holds, with its model
+// replaced by d's. header holds the client headers to pass on, such as
+// anthropic-beta. Errors are *UpstreamError, or ErrNoTokenCount.
+func CountTokens(ctx context.Context, d *Deployment, body []byte, header http.Header) (int64, error) {
+	s, ok := providers[d.Provider]
+	if !ok || s.kind != kindAnthropic || d.MockResponse != nil {
+		return 0, fmt.Errorf("provider %s: %w", d.Provider, ErrNoTokenCount)
+	}
+	body, err := rawjson.Set(body, "model", quote(d.UpstreamModel))
+	if err != nil {
+		return 0, badRequest(d.Provider, "request body is not a JSON object")
+	}
+	req, err := newPost(ctx, s.messagesURL(d)+"/count_tokens", body)
+	if err != nil {
+		return 0, fmt.Errorf("provider %s: build request: %w", d.Provider, err)
+	}
+	copyClientHeader(req.Header, &Request{Header: header})
+	if req.Header.Get("Anthropic-Version") == "" {
+		req.Header["Anthropic-Version"] = anthropicVersion
+	}
+	if d.APIKey != "" {
+		req.Header.Set("X-Api-Key", d.APIKey)
+	}
+	c := client{rt: sharedTransport, now: timeNow}
+	var out struct {
+		InputTokens *int64 `json:"input_tokens"`
+	}
+	if err := c.fetchJSON(ctx, d, req, &out); err != nil {
+		return 0, err
+	}
+	if out.InputTokens == nil {
+		return 0, badGateway(d, "token count answer has no input_tokens")
+	}
+	return *out.InputTokens, nil
 }

@@ -48,7 +48,7 @@ func ListModels(ctx context.Context, d *Deployment) ([]string, error) {
 		req.Header.Set("Authorization", "Bearer "+d.APIKey)
 	}
 	var page modelPage
-	if err := c.getJSON(ctx, d, req, &page); err != nil {
+	if err := c.fetchJSON(ctx, d, req, &page); err != nil {
 		return nil, err
 	}
 	return page.ids(), nil
@@ -90,7 +90,7 @@ func (c *client) anthropicModels(ctx context.Context, d *Deployment, s spec) ([]
 			req.Header.Set("X-Api-Key", d.APIKey)
 		}
 		var page modelPage
-		if err := c.getJSON(ctx, d, req, &page); err != nil {
+		if err := c.fetchJSON(ctx, d, req, &page); err != nil {
 			return nil, err
 		}
 		ids = append(ids, page.ids()...)
@@ -102,8 +102,9 @@ func (c *client) anthropicModels(ctx context.Context, d *Deployment, s spec) ([]
 	return ids, nil
 }
 
-// getJSON sends req and decodes its successful answer into v.
-func (c *client) getJSON(ctx context.Context, d *Deployment, req *http.Request, v any) error {
+// fetchJSON sends req and decodes its successful answer, JSON of at most
+// 8 MiB, into v.
+func (c *client) fetchJSON(ctx context.Context, d *Deployment, req *http.Request, v any) error {
 	req.Header["Accept"] = jsonType
 	resp, err := c.send(ctx, d, req)
 	if err != nil {
