@@ -232,3 +232,16 @@ func sorted(lists ...[]string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// A model name with a '/' is retrieved whether the client escapes it in
+// the path or not.
+func TestGetModelEscapedSlash(t *testing.T) {
+	g := servertest.Start(t, servertest.Options{Config: wildcardAccessConfig})
+	for _, path := range []string{"/v1/models/openai/gpt-4o", "/v1/models/openai%2Fgpt-4o"} {
+		var m apitype.Model
+		g.MustDo(t, 200, "GET", path, g.MasterKey, nil).JSON(t, &m)
+		if m.ID != "openai/gpt-4o" {
+			t.Errorf("GET %s = %+v", path, m)
+		}
+	}
+}
