@@ -161,16 +161,21 @@ func (x *exchange) send(a *router.Answer) error {
 	return err
 }
 
-// sendWhole writes a whole answer with body, and its cost in a header.
+// sendWhole writes a whole answer with body, and its cost in a header,
+// and sends it at once: the client need not wait while the request is
+// settled and recorded.
 func (x *exchange) sendWhole(a *router.Answer, body []byte) error {
 	h := x.w.Header()
 	x.header(h, a)
 	h.Set(headerCost, formatCost(cost(a, a.Usage)))
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	a.Progress()
 	x.sent = true
 	x.w.WriteHeader(a.Status)
-	_, err := x.w.Write(body)
-	return err
+	if _, err := x.w.Write(body); err != nil {
+		return err
+	}
+	return http.NewResponseController(x.w).Flush()
 }
 
 // setTrailerCost sends a stream's cost, known at its end, as a trailer.
