@@ -116,7 +116,6 @@ func (a *API) expandListed(snap *catalog.Snapshot, pattern string, e *catalog.En
 	ids []string) []listEntry {
 	var out []listEntry
 	ns := namespace(pattern)
-	provider := e.Params.Provider
 	for _, id := range ids {
 		name := ns + id
 		if served, ok := a.servedBy(snap, name); !ok || served != pattern {
@@ -124,11 +123,12 @@ func (a *API) expandListed(snap *catalog.Snapshot, pattern string, e *catalog.En
 		}
 		sent := false
 		a.Router.EachDeployment(name, func(d *catalog.Entry, filled string) bool {
-			sent = d == e && strings.TrimPrefix(filled, provider+"/") == id
+			provider, upstream := upstreamOf(d, filled)
+			sent = d == e && provider == e.Params.Provider && upstream == id
 			return !sent
 		})
 		if sent {
-			out = append(out, listEntry{name: name, json: modelJSON(name, e, provider)})
+			out = append(out, listEntry{name: name, json: modelJSON(name, e, e.Params.Provider)})
 		}
 	}
 	return out

@@ -77,7 +77,7 @@ func (a *API) getModel(w http.ResponseWriter, r *http.Request) error {
 		return notFound(name)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_, err := w.Write(append(entry, '\n'))
+	_, err := w.Write(append(entry[:len(entry):len(entry)], '\n')) // entry is shared
 	return err
 }
 
