@@ -105,6 +105,15 @@ func TestProcReaders(t *testing.T) {
 	if _, err := cpuTime(os.Getpid()); err != nil {
 		t.Errorf("cpuTime(pid): %v", err)
 	}
+	before, ok := cpuTicks()
+	if !ok || before.total == 0 || before.steal > before.total {
+		t.Fatalf("cpuTicks() = %+v, %v", before, ok)
+	}
+	for end := time.Now().Add(50 * time.Millisecond); time.Now().Before(end); {
+	}
+	if after, _ := cpuTicks(); after.total <= before.total || after.steal < before.steal {
+		t.Errorf("cpuTicks() went from %+v to %+v after 50ms of work", before, after)
+	}
 }
 
 func TestConfigText(t *testing.T) {

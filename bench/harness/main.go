@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -159,10 +160,12 @@ func run(ctx context.Context, o *options, log io.Writer) (*report.Report, *repor
 	defer gw.stop()
 	b.gw = gw
 
+	before, stealOK := cpuTicks()
 	res, err := b.measureAll(ctx, mockURL, relayURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w\ngateway log:\n%s", err, gw.logTail())
 	}
+	after, _ := cpuTicks()
 	if o.perf != "" {
 		if err := b.profile(ctx, o.perf); err != nil {
 			fmt.Fprintf(log, "benchrun: perf profile: %v\n", err)
@@ -173,7 +176,45 @@ func run(ctx context.Context, o *options, log io.Writer) (*report.Report, *repor
 		rep.Setup = append(rep.Setup, "The machine's load average over the minute before the run was "+
 			load+"; other work on the machine moves the figures.")
 	}
+	if total := after.total - before.total; stealOK && total > 0 {
+		rep.Setup = append(rep.Setup, fmt.Sprintf("The hypervisor took %.1f %% of the CPU time while "+
+			"measuring (steal time): on a shared virtual machine, runs differ with its neighbours.",
+			100*float64(after.steal-before.steal)/float64(total)))
+	}
 	return rep, b.plot(res), nil
+}
+
+// ticks are the machine's CPU time counters, in clock ticks: all of it,
+// and the part stolen by the hypervisor from this virtual machine.
+type ticks struct{ total, steal uint64 }
+
+// cpuTicks reads the counters of all CPUs from /proc/stat; false when
+// unknown (not Linux, or a kernel without steal accounting).
+func cpuTicks() (ticks, bool) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return ticks{}, false
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return ticks{}, false
+	}
+	var t ticks
+	for i, v := range f[1:] {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return ticks{}, false
+		}
+		// guest and guest_nice (fields 9 and 10) are already in user time.
+		if i < 8 {
+			t.total += n
+		}
+		if i == 7 {
+			t.steal = n
+		}
+	}
+	return t, true
 }
 
 // loadAverage returns the one-minute load average, or "" when unknown.
