@@ -143,3 +143,34 @@ general_settings: {master_key: ` + inProcessMaster + `}
 			len(l.estimates), len(rec.recs))
 	}
 }
+
+// Claude Code's requests: a bare Claude model name, served by a "claude-*"
+// pattern, on /v1/messages?beta=true and its token count.
+func TestClaudeCodeRequests(t *testing.T) {
+	ant := newUpstream(t, anthropicUpstream(answer))
+	h := inProcess(t, `
+model_list:
+  - model_name: "claude-*"
+    litellm_params: {model: "anthropic/claude-*", api_base: "`+ant.URL+`", api_key: sk-provider-secret-7}
+`, nil, nil)
+	const body = `{"model":"claude-sonnet-4-20250514","max_tokens":100,` +
+		`"messages":[{"role":"user","content":"Hi"}]}`
+	for path, want := range map[string]string{
+		"/v1/messages?beta=true":              answer,
+		"/v1/messages/count_tokens?beta=true": fmt.Sprintf(`{"input_tokens":%d}`, countedTokens),
+	} {
+		req := httptest.NewRequest("POST", path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+inProcessMaster)
+		req.Header.Set("Anthropic-Beta", "claude-code-20250219")
+		resp := httptest.NewRecorder()
+		h.ServeHTTP(resp, req)
+		if resp.Code != 200 || !strings.Contains(resp.Body.String(), want) {
+			t.Errorf("%s: status %d: %s", path, resp.Code, resp.Body)
+		}
+		got := ant.last(t)
+		if got.body["model"] != "claude-sonnet-4-20250514" || got.header.Get("Anthropic-Beta") == "" ||
+			got.header.Get("X-Api-Key") != "sk-provider-secret-7" {
+			t.Errorf("%s: upstream got model %v, headers %v", path, got.body["model"], got.header)
+		}
+	}
+}
