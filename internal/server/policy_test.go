@@ -85,11 +85,9 @@ func TestDisableSpendLogs(t *testing.T) {
 	g.MustDo(t, 200, "POST", "/key/generate", g.MasterKey, map[string]any{}).JSON(t, &key)
 	g.MustDo(t, 200, "POST", "/v1/chat/completions", key.Key, chatBody)
 
-	// Close writes the spend still buffered; the store then tells what
+	// Stopping writes the spend still buffered; the store then tells what
 	// was kept.
-	if err := g.Server.Close(); err != nil {
-		t.Fatal(err)
-	}
+	g.Stop(t)
 	st, err := sqlstore.Open(t.Context(), filepath.Join(g.Dir, server.DefaultDatabaseFile), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -5,11 +5,13 @@ package servertest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,6 +59,8 @@ type Gateway struct {
 	MasterKey string
 	Dir       string // holds config.yaml and the SQLite file
 	Server    *server.Server
+
+	stop func() error // Stop's work, done once
 }
 
 // Start starts a gateway and waits until it is ready.
@@ -102,12 +106,27 @@ func Start(t testing.TB, opts Options) *Gateway {
 	g.URL = "http://" + ln.Addr().String()
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
+	g.stop = sync.OnceValue(func() error {
 		cancel()
 		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("servertest: serve: %v", err)
+			return fmt.Errorf("servertest: serve: %w", err)
 		}
-		srv.Close()
+		return srv.Close()
+	})
+	t.Cleanup(func() {
+		if err := g.stop(); err != nil {
+			t.Error(err)
+		}
 	})
 	return g
+}
+
+// Stop shuts the gateway down as the litellm command does: it stops
+// accepting requests, waits for those in flight, then closes the server,
+// which writes the spend records still buffered.
+func (g *Gateway) Stop(t testing.TB) {
+	t.Helper()
+	if err := g.stop(); err != nil {
+		t.Fatal(err)
+	}
 }
