@@ -29,6 +29,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/litellm-go/gateway/internal/rawio"
 )
 
 // Defaults of the Server's fields.
@@ -102,7 +104,7 @@ func (s *Server) Serve(ln net.Listener) error {
 			continue
 		}
 		backoff = 0
-		c := newConn(s, nc)
+		c := newConn(s, rawio.Wrap(nc))
 		if !s.addConn(c) {
 			nc.Close()
 			continue

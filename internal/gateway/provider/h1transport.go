@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/litellm-go/gateway/internal/rawio"
 )
 
 // h1Transport sends plain-HTTP requests over pooled HTTP/1.1 connections,
@@ -234,7 +236,7 @@ func (t *h1Transport) dial(ctx context.Context, key string) (*h1Conn, error) {
 	if err != nil {
 		return nil, ctxError(ctx, "dial", err)
 	}
-	return newH1Conn(nc, key), nil
+	return newH1Conn(rawio.Wrap(nc), key), nil
 }
 
 // CloseIdleConnections closes the idle connections of t and of fallback.
