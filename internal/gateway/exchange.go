@@ -114,9 +114,7 @@ func (x *exchange) clientError(st router.Stats, err error) error {
 	var he *httpapi.Error
 	switch {
 	case errors.As(err, &ue):
-		if ue.RetryAfter > 0 {
-			h.Set("Retry-After", strconv.Itoa(int(math.Ceil(ue.RetryAfter.Seconds()))))
-		}
+		setRetryAfter(h, ue)
 		if ue.Err != nil {
 			x.a.Log.DebugContext(x.r.Context(), "upstream failed", "model", x.model,
 				"status", ue.Status, "err", ue.Err)
@@ -132,6 +130,13 @@ func (x *exchange) clientError(st router.Stats, err error) error {
 		return &e
 	}
 	return err
+}
+
+// setRetryAfter passes on the upstream's Retry-After, in whole seconds.
+func setRetryAfter(h http.Header, ue *provider.UpstreamError) {
+	if ue.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(ue.RetryAfter.Seconds()))))
+	}
 }
 
 // header sets the headers of an answer.

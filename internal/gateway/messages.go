@@ -92,7 +92,9 @@ func (a *API) countTokens(w http.ResponseWriter, r *http.Request) error {
 		if n, err = provider.CountTokens(ctx, d, req.body, header); err != nil {
 			var ue *provider.UpstreamError
 			if errors.As(err, &ue) {
-				return &httpapi.Error{Status: ue.Status, Message: ue.Message, Type: ue.Type}
+				h := http.Header{}
+				setRetryAfter(h, ue)
+				return &httpapi.Error{Status: ue.Status, Message: ue.Message, Type: ue.Type, Header: h}
 			}
 			return err
 		}

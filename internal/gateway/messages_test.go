@@ -91,6 +91,11 @@ func TestMessagesErrors(t *testing.T) {
 // come in Anthropic's shape, without the upstream's key.
 func TestCountTokens(t *testing.T) {
 	failing := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "count_tokens") && bodyOf(r.Context())["model"] == "claude-busy" {
+			w.Header().Set("Retry-After", "7")
+			http.Error(w, `{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}`, 429)
+			return
+		}
 		http.Error(w, `{"type":"error","error":{"type":"authentication_error","message":"bad key `+
 			r.Header.Get("X-Api-Key")+`"}}`, http.StatusUnauthorized)
 	})
@@ -98,6 +103,8 @@ func TestCountTokens(t *testing.T) {
 		"{anthropic}", newUpstream(t, anthropicUpstream(answer)).URL).Replace(routeConfig) + `
   - model_name: claude-broken
     litellm_params: {model: anthropic/claude-x, api_base: "` + failing.URL + `", api_key: sk-provider-secret-9}
+  - model_name: claude-busy
+    litellm_params: {model: anthropic/claude-busy, api_base: "` + failing.URL + `", api_key: sk-provider-secret-9}
 general_settings: {master_key: ` + inProcessMaster + `}
 `
 	l, rec := &limiter{}, &recorder{}
@@ -119,6 +126,7 @@ general_settings: {master_key: ` + inProcessMaster + `}
 		{"no messages", `{"model":"gpt-up","messages":[]}`, 400, "at least one message"},
 		{"unknown model", `{"model":"gpt-9",` + question + `}`, 404, "gpt-9 does not exist"},
 		{"upstream refuses", `{"model":"claude-broken",` + question + `}`, 401, "bad key [redacted]"},
+		{"upstream busy", `{"model":"claude-busy",` + question + `}`, 429, "slow down"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,6 +140,9 @@ general_settings: {master_key: ` + inProcessMaster + `}
 			}
 			if tt.status != 200 && !strings.Contains(body, `"type":"error"`) {
 				t.Errorf("error not in Anthropic's shape: %s", body)
+			}
+			if got := resp.Header().Get("Retry-After"); (tt.status == 429) != (got == "7") {
+				t.Errorf("Retry-After = %q", got)
 			}
 			if strings.Contains(body, "sk-provider-secret") {
 				t.Errorf("the answer quotes an upstream key: %s", body)
