@@ -27,14 +27,15 @@ const (
 //
 // A deployment's list is read when a request first needs it, then again
 // in the background once it is discoveryTTL old, while requests use the
-// old one. A request waits up to discoveryWait for lists never read; one
-// that comes late is used by the next request. A failure is logged and
+// old one. Requests wait for a list never read until discoveryWait after
+// its read started; one that comes later is used by the next request. A failure is logged and
 // retried after discoveryRetry; until a list is read, the pattern lists
 // the known models, as without discovery.
 type discovery struct {
 	list func(context.Context, *provider.Deployment) ([]string, error)
 	now  func() time.Time
 	log  *slog.Logger
+	wait time.Duration // discoveryWait but in tests
 
 	mu    sync.Mutex
 	state map[string]*upstreamList // by deployment id
@@ -48,10 +49,11 @@ type upstreamList struct {
 	ids     []string      // nil until read
 	next    time.Time     // when to read it again
 	reading chan struct{} // closed when the read under way ends; nil when none
+	started time.Time     // when the read under way started
 }
 
 func newDiscovery(now func() time.Time, log *slog.Logger) *discovery {
-	return &discovery{list: provider.ListModels, now: now, log: log,
+	return &discovery{list: provider.ListModels, now: now, log: log, wait: discoveryWait,
 		state: map[string]*upstreamList{}}
 }
 
@@ -62,9 +64,12 @@ func discoverable(e *catalog.Entry) bool {
 }
 
 // refresh starts reading the lists of snap's pattern deployments that are
-// due, and waits for those never read, up to discoveryWait or ctx's end.
+// due, and waits for those never read until d.wait after their read
+// started, or ctx's end: while an upstream hangs, requests wait for
+// it once, not each in turn.
 func (d *discovery) refresh(ctx context.Context, snap *catalog.Snapshot) {
 	var wait []chan struct{}
+	var until time.Time
 	now := d.now()
 	present := map[string]bool{}
 	d.mu.Lock()
@@ -79,11 +84,14 @@ func (d *discovery) refresh(ctx context.Context, snap *catalog.Snapshot) {
 			d.state[e.Info.ID] = s
 		}
 		if s.reading == nil && !now.Before(s.next) {
-			s.reading = make(chan struct{})
+			s.reading, s.started = make(chan struct{}), now
 			go d.read(e, s)
 		}
-		if s.ids == nil && s.reading != nil {
+		if s.ids == nil && s.reading != nil && now.Before(s.started.Add(d.wait)) {
 			wait = append(wait, s.reading)
+			if t := s.started.Add(d.wait); t.After(until) {
+				until = t
+			}
 		}
 	}
 	for id := range d.state {
@@ -95,7 +103,7 @@ func (d *discovery) refresh(ctx context.Context, snap *catalog.Snapshot) {
 	if len(wait) == 0 {
 		return
 	}
-	timer := time.NewTimer(discoveryWait)
+	timer := time.NewTimer(until.Sub(now))
 	defer timer.Stop()
 	for _, ch := range wait {
 		select {
