@@ -121,8 +121,7 @@ func (d *discovery) read(e *catalog.Entry, s *upstreamList) {
 	ctx, cancel := context.WithTimeout(context.Background(), discoveryTimeout)
 	defer cancel()
 	p := &e.Params
-	ids, err := d.list(ctx, &provider.Deployment{Provider: p.Provider, UpstreamModel: p.UpstreamModel,
-		APIBase: p.APIBase, APIKey: p.APIKey, APIVersion: p.APIVersion})
+	ids, err := d.list(ctx, deploymentOf(e, p.Model))
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	close(s.reading)

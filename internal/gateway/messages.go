@@ -108,13 +108,19 @@ func (a *API) countTokens(w http.ResponseWriter, r *http.Request) error {
 // litellm_params.model as a request uses it, when it speaks Messages
 // natively, and so can count tokens; nil otherwise.
 func countingDeployment(e *catalog.Entry, model string) *provider.Deployment {
+	if d := deploymentOf(e, model); speaksMessages(d) {
+		return d
+	}
+	return nil
+}
+
+// deploymentOf returns what the provider package needs to reach e when a
+// request's litellm_params.model, a pattern's '*'s filled in, is model.
+func deploymentOf(e *catalog.Entry, model string) *provider.Deployment {
 	p := &e.Params
 	d := &provider.Deployment{APIBase: p.APIBase, APIKey: p.APIKey,
 		APIVersion: p.APIVersion, MockResponse: p.MockResponse}
 	d.Provider, d.UpstreamModel = upstreamOf(e, model)
-	if !speaksMessages(d) {
-		return nil
-	}
 	return d
 }
 
