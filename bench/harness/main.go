@@ -149,6 +149,7 @@ func run(ctx context.Context, o *options, log io.Writer) (*report.Report, *repor
 		return nil, nil, err
 	}
 	defer relay.stop()
+	b.relay = relay
 	gwDir := filepath.Join(dir, "gateway")
 	if err := os.Mkdir(gwDir, 0o700); err != nil {
 		return nil, nil, err

@@ -244,6 +244,12 @@ func (b *bench) cpuRows(sc scenario) []report.Row {
 	}
 	rows[0].Gateway = formatDuration(g.cpuPerRequest(g.cpu.gateway))
 	rows[1].Gateway = formatDuration(g.cpuPerRequest(g.cpu.mock + g.cpu.loadgen))
+	// The relay's own CPU time is the least any proxy spends on a request
+	// here: it moves the same bytes through the kernel, and nothing else.
+	if r := sc[relayed]; r != nil {
+		rows = append(rows, report.Row{Metric: "reference: CPU per request, c=32: TCP relay",
+			Gateway: formatDuration(r.cpuPerRequest(r.cpu.relay))})
+	}
 	return rows
 }
 

@@ -63,7 +63,7 @@ const (
 )
 
 // cpuUse is the CPU time each process spent during a measurement.
-type cpuUse struct{ gateway, mock, loadgen time.Duration }
+type cpuUse struct{ gateway, relay, mock, loadgen time.Duration }
 
 // sample is a measurement of one target: the load generator's result and
 // the CPU time spent, summed over rounds.
@@ -88,6 +88,7 @@ type bench struct {
 	plan    plan
 	log     io.Writer
 	mock    *proc
+	relay   *proc
 	gw      *gateway
 	targets targets
 	// gatewayNA and sessionNA say why gateway figures, or those of the
@@ -158,6 +159,7 @@ func (b *bench) measure(ctx context.Context, label string, stream bool, conc int
 			if prev := sc[name]; prev != nil {
 				prev.res.Merge(s.res)
 				prev.cpu.gateway += s.cpu.gateway
+				prev.cpu.relay += s.cpu.relay
 				prev.cpu.mock += s.cpu.mock
 				prev.cpu.loadgen += s.cpu.loadgen
 			} else {
@@ -191,6 +193,7 @@ func (b *bench) sample(ctx context.Context, t loadgen.Target, cfg loadgen.Config
 	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) * share) }
 	return &sample{res: res, cpu: cpuUse{
 		gateway: scale(after.gateway - before.gateway),
+		relay:   scale(after.relay - before.relay),
 		mock:    scale(after.mock - before.mock),
 		loadgen: scale(after.loadgen - before.loadgen),
 	}}, nil
@@ -207,6 +210,11 @@ func (b *bench) cpu() (cpuUse, error) {
 	}
 	if b.gw != nil {
 		if u.gateway, err = cpuTime(b.gw.pid()); err != nil {
+			return u, err
+		}
+	}
+	if b.relay != nil {
+		if u.relay, err = cpuTime(b.relay.pid()); err != nil {
 			return u, err
 		}
 	}

@@ -59,10 +59,13 @@ func (a *API) messages(w http.ResponseWriter, r *http.Request) error {
 // countTimeout bounds an upstream's token count.
 const countTimeout = 30 * time.Second
 
-// countTokens serves Anthropic's POST /v1/messages/count_tokens. The first
-// Anthropic deployment of the model counts; for a model without one, the
-// gateway estimates (messages.EstimateTokens). Counting is neither
-// admitted against the caller's limits nor recorded: it costs nothing.
+// countTokens serves Anthropic's POST /v1/messages/count_tokens. The
+// model's Anthropic deployments count, those not cooling down first, each
+// in turn while the one before failed in a way another may not (see
+// provider.UpstreamError.Retryable); for a model without one, the gateway
+// estimates (messages.EstimateTokens). Counting is neither admitted
+// against the caller's limits nor recorded, and its failures do not cool
+// deployments down: it costs nothing.
 func (a *API) countTokens(w http.ResponseWriter, r *http.Request) error {
 	req, err := readRequest(r, "")
 	if err != nil {
@@ -72,35 +75,49 @@ func (a *API) countTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var d *provider.Deployment
+	var counters []*provider.Deployment
 	a.Router.EachDeployment(group, func(e *catalog.Entry, model string) bool {
 		if c := countingDeployment(e, model); c != nil {
-			d = c
+			counters = append(counters, c)
 		}
-		return d == nil
+		return true
 	})
-	var n int64
-	if d != nil {
-		header := http.Header{}
-		for _, k := range messagesHeaders {
-			if v := r.Header.Values(k); len(v) > 0 {
-				header[k] = v
-			}
+	if len(counters) == 0 {
+		n, err := messages.EstimateTokens(req.body)
+		if err != nil {
+			return httpapi.Errorf(http.StatusBadRequest, "%v", err)
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), countTimeout)
-		defer cancel()
-		if n, err = provider.CountTokens(ctx, d, req.body, header); err != nil {
-			var ue *provider.UpstreamError
-			if errors.As(err, &ue) {
-				h := http.Header{}
-				setRetryAfter(h, ue)
-				return &httpapi.Error{Status: ue.Status, Message: ue.Message, Type: ue.Type, Header: h}
-			}
-			return err
-		}
-	} else if n, err = messages.EstimateTokens(req.body); err != nil {
-		return httpapi.Errorf(http.StatusBadRequest, "%v", err)
+		return writeCount(w, n)
 	}
+	header := http.Header{}
+	for _, k := range messagesHeaders {
+		if v := r.Header.Values(k); len(v) > 0 {
+			header[k] = v
+		}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), countTimeout)
+	defer cancel()
+	for _, d := range counters {
+		var n int64
+		if n, err = provider.CountTokens(ctx, d, req.body, header); err == nil {
+			return writeCount(w, n)
+		}
+		var ue *provider.UpstreamError
+		if !errors.As(err, &ue) || !ue.Retryable || ctx.Err() != nil {
+			break
+		}
+	}
+	var ue *provider.UpstreamError
+	if errors.As(err, &ue) {
+		h := http.Header{}
+		setRetryAfter(h, ue)
+		return &httpapi.Error{Status: ue.Status, Message: ue.Message, Type: ue.Type, Header: h}
+	}
+	return err
+}
+
+// writeCount answers a token count.
+func writeCount(w http.ResponseWriter, n int64) error {
 	return httpapi.WriteJSON(w, http.StatusOK, map[string]int64{"input_tokens": n})
 }
 

@@ -155,6 +155,71 @@ general_settings: {master_key: ` + inProcessMaster + `}
 	}
 }
 
+// A model's token count goes to its Anthropic deployments in turn: past
+// one that fails in a way another may not, and past one cooling down
+// after failed requests, whose count would otherwise be taken.
+func TestCountTokensSkipsFailingDeployments(t *testing.T) {
+	const coolingCount = 11
+	failing := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"type":"error","error":{"type":"overloaded_error","message":"busy"}}`, 529)
+	})
+	cooling := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/messages/count_tokens" {
+			writeJSON(w, fmt.Sprintf(`{"input_tokens":%d}`, coolingCount))
+			return
+		}
+		w.Header().Set("Retry-After", "60")
+		http.Error(w, `{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}`, 429)
+	})
+	healthy := newUpstream(t, anthropicUpstream(answer))
+	h := inProcess(t, `
+model_list:
+  - model_name: claude-flaky
+    litellm_params: {model: anthropic/claude-x, api_base: "`+failing.URL+`"}
+  - model_name: claude-flaky
+    litellm_params: {model: anthropic/claude-x, api_base: "`+healthy.URL+`"}
+  - model_name: claude-cooling
+    litellm_params: {model: anthropic/claude-y, api_base: "`+cooling.URL+`"}
+  - model_name: claude-cooling
+    litellm_params: {model: anthropic/claude-y, api_base: "`+healthy.URL+`"}
+litellm_settings: {num_retries: 1, cooldown_time: 600}
+`, nil, nil)
+	serve := func(path, model string) (int, string) {
+		body := `{"model":"` + model + `","max_tokens":10,"messages":[{"role":"user","content":"Hi"}]}`
+		req := httptest.NewRequest("POST", path, strings.NewReader(body))
+		req.Header.Set("x-api-key", inProcessMaster)
+		resp := httptest.NewRecorder()
+		h.ServeHTTP(resp, req)
+		return resp.Code, strings.TrimSpace(resp.Body.String())
+	}
+	want := fmt.Sprintf(`{"input_tokens":%d}`, countedTokens)
+
+	if code, body := serve("/v1/messages/count_tokens", "claude-flaky"); code != 200 || body != want {
+		t.Errorf("past a failing deployment: status %d: %s; want %s", code, body, want)
+	}
+	if failing.hits() != 1 {
+		t.Errorf("the failing deployment was asked %d times; want once, first", failing.hits())
+	}
+
+	if code, body := serve("/v1/messages/count_tokens", "claude-cooling"); code != 200 ||
+		body != fmt.Sprintf(`{"input_tokens":%d}`, coolingCount) {
+		t.Fatalf("before any failure: status %d: %s; want the first deployment's count", code, body)
+	}
+	// Requests reach the first deployment at random; its 429 cools it down
+	// and the retry goes to the other.
+	for i := 0; i < 50 && cooling.hits() < 2; i++ {
+		if code, body := serve("/v1/messages", "claude-cooling"); code != 200 {
+			t.Fatalf("messages: status %d: %s", code, body)
+		}
+	}
+	if cooling.hits() < 2 {
+		t.Fatal("no request reached the first deployment")
+	}
+	if code, body := serve("/v1/messages/count_tokens", "claude-cooling"); code != 200 || body != want {
+		t.Errorf("with the first deployment cooling down: status %d: %s; want %s", code, body, want)
+	}
+}
+
 // Claude Code's requests: a bare Claude model name, served by a "claude-*"
 // pattern, on /v1/messages?beta=true and its token count.
 func TestClaudeCodeRequests(t *testing.T) {

@@ -132,7 +132,7 @@ func CountTokens(ctx context.Context, d *Deployment, body []byte, header http.He
 	var out struct {
 		InputTokens *int64 `json:"input_tokens"`
 	}
-	if err := c.fetchJSON(ctx, d, req, &out); err != nil {
+	if err := c.fetchJSON(ctx, d, req, "token count answer", &out); err != nil {
 		return 0, err
 	}
 	if out.InputTokens == nil {

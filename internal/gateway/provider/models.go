@@ -48,7 +48,7 @@ func ListModels(ctx context.Context, d *Deployment) ([]string, error) {
 		req.Header.Set("Authorization", "Bearer "+d.APIKey)
 	}
 	var page modelPage
-	if err := c.fetchJSON(ctx, d, req, &page); err != nil {
+	if err := c.fetchJSON(ctx, d, req, "model list", &page); err != nil {
 		return nil, err
 	}
 	return page.ids(), nil
@@ -90,7 +90,7 @@ func (c *client) anthropicModels(ctx context.Context, d *Deployment, s spec) ([]
 			req.Header.Set("X-Api-Key", d.APIKey)
 		}
 		var page modelPage
-		if err := c.fetchJSON(ctx, d, req, &page); err != nil {
+		if err := c.fetchJSON(ctx, d, req, "model list", &page); err != nil {
 			return nil, err
 		}
 		ids = append(ids, page.ids()...)
@@ -103,8 +103,8 @@ func (c *client) anthropicModels(ctx context.Context, d *Deployment, s spec) ([]
 }
 
 // fetchJSON sends req and decodes its successful answer, JSON of at most
-// 8 MiB, into v.
-func (c *client) fetchJSON(ctx context.Context, d *Deployment, req *http.Request, v any) error {
+// 8 MiB, into v; what names the answer in errors, such as "model list".
+func (c *client) fetchJSON(ctx context.Context, d *Deployment, req *http.Request, what string, v any) error {
 	req.Header["Accept"] = jsonType
 	resp, err := c.send(ctx, d, req)
 	if err != nil {
@@ -116,10 +116,10 @@ func (c *client) fetchJSON(ctx context.Context, d *Deployment, req *http.Request
 		return transportError(ctx, d.Provider, err)
 	}
 	if len(body) > maxModelListBytes {
-		return badGateway(d, "model list larger than 8 MiB")
+		return badGateway(d, what+" larger than 8 MiB")
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return badGateway(d, "model list is not JSON: "+err.Error())
+		return badGateway(d, what+" is not JSON: "+err.Error())
 	}
 	return nil
 }

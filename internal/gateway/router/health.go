@@ -50,6 +50,13 @@ func (h *health) check(now time.Time, rpm, tpm int64) (state, time.Time) {
 	return ready, time.Time{}
 }
 
+// coolingAt reports whether the deployment is cooling down at now.
+func (h *health) coolingAt(now time.Time) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return now.Before(h.coolUntil)
+}
+
 // reserve counts a request against the deployment's rpm, unless it would
 // go over it since check.
 func (h *health) reserve(now time.Time, rpm int64) bool {

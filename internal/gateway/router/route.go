@@ -71,16 +71,24 @@ func unroutable(group, why string) error {
 
 // EachDeployment calls yield with every deployment of a group, as Resolve
 // returned it, and the litellm_params.model a request of the group uses
-// there, a pattern's '*'s filled in, until yield returns false.
+// there, a pattern's '*'s filled in, until yield returns false. The
+// deployments cooling down after failures come last, so that a caller
+// that wants one deployment to ask can take the first that suits it.
 func (r *Router) EachDeployment(group string, yield func(e *catalog.Entry, model string) bool) {
 	rt := r.route(group)
-	for _, n := range rt.nodes {
-		model := n.entry.Params.Model
-		if n.expand {
-			model = config.ExpandModel(model, rt.matched, group)
-		}
-		if !yield(n.entry, model) {
-			return
+	now := r.now()
+	for _, pass := range [...]bool{false, true} {
+		for _, n := range rt.nodes {
+			if n.h.coolingAt(now) != pass {
+				continue
+			}
+			model := n.entry.Params.Model
+			if n.expand {
+				model = config.ExpandModel(model, rt.matched, group)
+			}
+			if !yield(n.entry, model) {
+				return
+			}
 		}
 	}
 }
