@@ -112,11 +112,11 @@ func TestAnthropicStream(t *testing.T) {
 		}
 		if includeUsage {
 			want = append(want, `data: {"id":"msg_1","object":"chat.completion.chunk","created":1700000000,"model":"claude-x",`+
-				`"choices":[],"usage":{"prompt_tokens":20,"completion_tokens":15,"total_tokens":35}}`+"\n\n"+"data: [DONE]\n\n")
+				`"choices":[],"usage":{"prompt_tokens":20,"completion_tokens":15,"total_tokens":35}}`+"\n\n", "data: [DONE]\n\n")
 		} else {
 			want = append(want, "data: [DONE]\n\n")
 		}
-		if diff := cmp.Diff(want, w.flushes); diff != "" {
+		if diff := cmp.Diff(want, w.events()); diff != "" {
 			t.Errorf("include_usage=%v: flushed events (-want +got):\n%s", includeUsage, diff)
 		}
 		if resp.Usage != (chat.Usage{PromptTokens: 20, CompletionTokens: 15, TotalTokens: 35}) {

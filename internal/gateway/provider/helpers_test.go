@@ -120,6 +120,22 @@ func (w *flushWriter) Flush() {
 	}
 }
 
+// events returns the events flushed so far, each with its blank line;
+// what was written but not flushed is left out.
+func (w *flushWriter) events() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for rest := strings.Join(w.flushes, ""); rest != ""; {
+		ev, after, found := strings.Cut(rest, "\n\n")
+		if !found {
+			return append(out, rest)
+		}
+		out, rest = append(out, ev+"\n\n"), after
+	}
+	return out
+}
+
 func (w *flushWriter) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()

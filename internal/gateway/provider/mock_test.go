@@ -54,12 +54,13 @@ func TestMockChatStream(t *testing.T) {
 		}
 		resp.Close()
 
-		if len(w.flushes) == 0 {
+		events := w.events()
+		if len(events) == 0 {
 			t.Fatal("nothing was flushed")
 		}
 		var text strings.Builder
 		var usage *chat.Usage
-		for _, ev := range w.flushes[:len(w.flushes)-1] {
+		for _, ev := range events[:len(events)-1] {
 			var c chat.Chunk
 			if err := json.Unmarshal([]byte(strings.TrimPrefix(ev, "data: ")), &c); err != nil {
 				t.Fatalf("chunk %q: %v", ev, err)
@@ -72,9 +73,9 @@ func TestMockChatStream(t *testing.T) {
 			}
 			usage = c.Usage
 		}
-		// role, three words, finish, maybe usage, then [DONE]: one flush each
-		if n := len(w.flushes); n != 6+btoi(includeUsage) || w.flushes[n-1] != doneEvent {
-			t.Errorf("flushes = %q", w.flushes)
+		// role, three words, finish, maybe usage, then [DONE]
+		if n := len(events); n != 6+btoi(includeUsage) || events[n-1] != doneEvent {
+			t.Errorf("events = %q", events)
 		}
 		if text.String() != "Hello from demo" {
 			t.Errorf("streamed text = %q", text.String())

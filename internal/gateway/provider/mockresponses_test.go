@@ -68,7 +68,7 @@ func TestMockResponsesStream(t *testing.T) {
 	var types []string
 	var text strings.Builder
 	var last map[string]any
-	for i, ev := range w.flushes {
+	for i, ev := range w.events() {
 		name, data, ok := strings.Cut(ev, "\ndata: ")
 		name, _ = strings.CutPrefix(name, "event: ")
 		if !ok || !strings.HasSuffix(data, "}\n\n") {

@@ -81,6 +81,23 @@ func (r *sseReader) next() (*event, error) {
 	}
 }
 
+// eventBuffered reports whether a whole event is already buffered, so
+// that next returns it without reading: past any blank lines, a line and
+// then a blank line.
+func (r *sseReader) eventBuffered() bool {
+	b, _ := r.br.Peek(r.br.Buffered())
+	for {
+		switch {
+		case bytes.HasPrefix(b, []byte("\n")):
+			b = b[1:]
+		case bytes.HasPrefix(b, []byte("\r\n")):
+			b = b[2:]
+		default:
+			return bytes.Contains(b, []byte("\n\n")) || bytes.Contains(b, []byte("\n\r\n"))
+		}
+	}
+}
+
 // line returns the next line with its end of line.
 func (r *sseReader) line() ([]byte, error) {
 	line, err := r.br.ReadSlice('\n')

@@ -76,6 +76,31 @@ func TestSSEReader(t *testing.T) {
 	}
 }
 
+// eventBuffered tells whether the reader holds the next event whole, so
+// that a stream can wait to flush until it has none.
+func TestEventBuffered(t *testing.T) {
+	for rest, want := range map[string]bool{
+		"data: 2\n\n":               true,
+		": keep-alive\n\n":          true,
+		"\r\n\r\ndata: 2\r\n\r\n":   true,
+		"\n\nevent: x\ndata: 2\n\n": true,
+		"":                          false,
+		"data: 2\n":                 false,
+		"data: {\"a":                false,
+		"\n\n\r\n":                  false, // blank lines only: next would read on
+		"event: x\ndata: 2\r\n":     false,
+	} {
+		r := newSSEReader(strings.NewReader("data: 1\n\n" + rest))
+		if _, err := r.next(); err != nil {
+			t.Fatalf("%q: %v", rest, err)
+		}
+		if got := r.eventBuffered(); got != want {
+			t.Errorf("after an event, with %q left: eventBuffered() = %v, want %v", rest, got, want)
+		}
+		r.release()
+	}
+}
+
 func TestAppendData(t *testing.T) {
 	if got := string(appendData([]byte("x"), []byte(`{"a":1}`))); got != "x"+`data: {"a":1}`+"\n\n" {
 		t.Errorf("appendData = %q", got)

@@ -35,17 +35,26 @@ func newStream(ctx context.Context, d *Deployment, body io.ReadCloser, tr transl
 	return &stream{ctx: ctx, d: d, body: body, rd: newSSEReader(body), tr: tr}
 }
 
-// copyTo writes each event to w as soon as it is read and flushes it.
+// copyTo writes each event to w as soon as it is read. It flushes when
+// no further whole event is buffered: events that arrived together leave
+// together, in one write, and none waits for the upstream's next.
 func (s *stream) copyTo(w io.Writer) (int64, error) {
 	if s.rd == nil {
 		return 0, errors.New("provider: stream already closed")
 	}
 	flush := flusher(w)
 	var n int64
+	pending := false // written but not flushed
 	for {
 		ev, err := s.rd.next()
 		if err != nil {
-			return n, s.endError(err)
+			err = s.endError(err)
+			if pending {
+				if ferr := flush(); ferr != nil && err == nil {
+					err = fmt.Errorf("write to client: %w", ferr)
+				}
+			}
+			return n, err
 		}
 		out, terr := s.tr.translate(s.rd.out[:0], ev)
 		s.rd.out = out
@@ -55,12 +64,16 @@ func (s *stream) copyTo(w io.Writer) (int64, error) {
 		if len(out) > 0 {
 			m, err := w.Write(out)
 			n += int64(m)
-			if err == nil {
-				err = flush()
-			}
 			if err != nil {
 				return n, fmt.Errorf("write to client: %w", err)
 			}
+			pending = true
+		}
+		if pending && (terr != nil || !s.rd.eventBuffered()) {
+			if err := flush(); err != nil {
+				return n, fmt.Errorf("write to client: %w", err)
+			}
+			pending = false
 		}
 		if terr != nil {
 			return n, s.redact(terr)

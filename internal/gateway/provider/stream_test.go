@@ -89,21 +89,48 @@ func TestOpenAIStreamUsage(t *testing.T) {
 	}
 }
 
-func TestStreamFlushesEachEvent(t *testing.T) {
-	f := newTestServer(t, sseEvents(keepAlive, chunk1, "data: {\"a\":\n", "data: 1}\n\n", doneEvent))
+// Events that arrive together are flushed together, once, and the
+// burst is flushed without waiting for what the upstream holds back.
+func TestStreamFlushesWhatArrivedTogether(t *testing.T) {
+	release := make(chan struct{})
+	burst := keepAlive + chunk1 + "data: {\"a\":\n" + "data: 1}\n\n"
+	f := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, burst)
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, doneEvent)
+	})
 	d, a := deployment(t, "openai", f.URL)
 	resp, err := a.Do(t.Context(), d, &Request{Op: OpChat, Body: []byte(`{}`), Stream: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Close()
-	var w flushWriter
-	if _, err := resp.WriteTo(&w); err != nil {
+	w := &flushWriter{flushed: make(chan string, 4)}
+	done := make(chan error, 1)
+	go func() {
+		_, err := resp.WriteTo(w)
+		done <- err
+	}()
+	select {
+	case got := <-w.flushed:
+		if got != burst {
+			t.Errorf("first flush = %q, want the whole burst %q", got, burst)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the burst was not flushed while the upstream held back the rest")
+	}
+	close(release)
+	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	want := []string{keepAlive, chunk1, "data: {\"a\":\ndata: 1}\n\n", doneEvent}
-	if strings.Join(w.flushes, "|") != strings.Join(want, "|") {
-		t.Errorf("flushed %q, want one flush per event %q", w.flushes, want)
+	if want := []string{burst, doneEvent}; strings.Join(w.flushes, "|") != strings.Join(want, "|") {
+		t.Errorf("flushed %q, want %q", w.flushes, want)
 	}
 }
 
