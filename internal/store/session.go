@@ -110,15 +110,13 @@ type PendingLogin struct {
 
 // AuthState is a redirect to the identity provider awaiting its callback.
 // It is looked up by the hash of the OAuth state parameter.
-//
-// TODO(#3): Nonce and Verifier are stored in clear; they are single-use
-// and live ten minutes, but sealing them would keep every secret at rest
-// unreadable.
 type AuthState struct {
 	StateHash string
 	LoginID   string // the pending CLI login it serves; empty for other logins
-	Nonce     string // OIDC nonce expected in the id_token
-	Verifier  string // PKCE code verifier (RFC 7636)
+	// Nonce is the OIDC nonce expected in the id_token and Verifier the
+	// PKCE code verifier (RFC 7636), each sealed by the caller.
+	Nonce     string
+	Verifier  string
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }

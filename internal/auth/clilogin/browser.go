@@ -66,7 +66,7 @@ func (s *Service) generate(w http.ResponseWriter, r *http.Request) error {
 
 // redirectToProvider starts a sign-in at the identity provider for l and
 // keeps its state, nonce and PKCE verifier (RFC 7636) server-side, under
-// the hash of the state. Each visit starts afresh; each state is good for
+// the hash of the state, the nonce and verifier sealed. Each visit starts afresh; each state is good for
 // one callback.
 func (s *Service) redirectToProvider(w http.ResponseWriter, r *http.Request,
 	l *store.PendingLogin) error {
@@ -78,11 +78,12 @@ func (s *Service) redirectToProvider(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return fmt.Errorf("start sign-in: %w", err)
 	}
+	hash := secret.HashKey(st.State)
 	as := &store.AuthState{
-		StateHash: secret.HashKey(st.State),
+		StateHash: hash,
 		LoginID:   l.ID,
-		Nonce:     st.Nonce,
-		Verifier:  st.Verifier,
+		Nonce:     s.sealState(hash, "nonce", st.Nonce),
+		Verifier:  s.sealState(hash, "verifier", st.Verifier),
 		CreatedAt: st.CreatedAt,
 		ExpiresAt: now.Add(sso.DefaultStateTTL),
 	}
@@ -121,7 +122,15 @@ func (s *Service) callback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	st := sso.State{State: state, Nonce: as.Nonce, Verifier: as.Verifier, CreatedAt: as.CreatedAt}
+	st := sso.State{State: state, CreatedAt: as.CreatedAt}
+	if st.Nonce, err = s.openState(as.StateHash, "nonce", as.Nonce); err == nil {
+		st.Verifier, err = s.openState(as.StateHash, "verifier", as.Verifier)
+	}
+	if err != nil {
+		// Sealed with another salt key, or changed in the database.
+		s.log.WarnContext(ctx, "sign-in state cannot be opened", "login_id", l.ID, "err", err)
+		return errState
+	}
 	id, err := s.provider.Finish(ctx, st, q.Get("code"))
 	if err != nil {
 		return s.signInFailed(r, l.ID, err)

@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/oauth2"
+
 	"github.com/litellm-go/gateway/internal/auth/sso"
+	"github.com/litellm-go/gateway/internal/secret"
 )
 
 func TestGenerateRefuses(t *testing.T) {
@@ -70,6 +73,55 @@ func TestCallbackReplay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAuthStateSealed: the nonce and PKCE verifier of a sign-in are kept
+// sealed, and a changed one fails the callback like an unknown state.
+func TestAuthStateSealed(t *testing.T) {
+	e := newTestServer(t, withSSO(sso.Policy{}))
+	s := e.start()
+	b := newBrowser(t)
+	at := b.get(e.generateURL(s.LoginID))
+	loc, err := url.Parse(at.header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := loc.Query()
+	ctx := t.Context()
+	hash := secret.HashKey(q.Get("state"))
+	stored, err := e.store.TakeAuthState(ctx, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce, challenge := q.Get("nonce"), q.Get("code_challenge")
+	if nonce == "" || challenge == "" {
+		t.Fatalf("redirect %s lacks a nonce or a PKCE challenge", loc)
+	}
+	if strings.Contains(stored.Nonce, nonce) || oauth2.S256ChallengeFromVerifier(stored.Verifier) == challenge {
+		t.Errorf("stored state %+v holds the nonce or the verifier in clear", stored)
+	}
+
+	// The same sealed values, swapped between the fields: neither opens.
+	swapped := *stored
+	swapped.Nonce, swapped.Verifier = stored.Verifier, stored.Nonce
+	if err := e.store.CreateAuthState(ctx, &swapped); err != nil {
+		t.Fatal(err)
+	}
+	e.idp.QueueUser(alice())
+	back := b.get(at.header.Get("Location"))
+	if p := b.get(back.header.Get("Location")); p.status != 400 ||
+		!strings.Contains(p.body, "Invalid or expired sign-in state") {
+		t.Errorf("callback with swapped values = %d %s", p.status, p.body)
+	}
+	e.wantPending(s)
+
+	// Put back as stored, the state signs the browser in.
+	if err := e.store.CreateAuthState(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	e.idp.QueueUser(alice())
+	back = b.get(at.header.Get("Location"))
+	parseComplete(t, b.get(back.header.Get("Location")))
 }
 
 // TestCallbackError: an error from the provider spends the state, shows

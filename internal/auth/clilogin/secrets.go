@@ -120,3 +120,27 @@ func isURLSafe(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
 		c == '-' || c == '_'
 }
+
+// sealState seals value, the nonce or the PKCE verifier of a sign-in, for
+// the auth state stored under stateHash: the database holds neither in
+// clear, and a sealed value opens only in the row it was sealed for.
+func (s *Service) sealState(stateHash, field, value string) string {
+	return base64.RawURLEncoding.EncodeToString(s.sealer.Seal([]byte(value), stateAD(stateHash, field)))
+}
+
+// openState opens a value sealed by sealState.
+func (s *Service) openState(stateHash, field, sealed string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(sealed)
+	if err != nil {
+		return "", secret.ErrOpen
+	}
+	plain, err := s.sealer.Open(b, stateAD(stateHash, field))
+	if err != nil {
+		return "", err
+	}
+	return string(plain), nil
+}
+
+func stateAD(stateHash, field string) []byte {
+	return []byte("litellm-gateway auth state " + field + " " + stateHash)
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/litellm-go/gateway/internal/auth/signer"
 	"github.com/litellm-go/gateway/internal/auth/sso"
 	"github.com/litellm-go/gateway/internal/httpapi"
+	"github.com/litellm-go/gateway/internal/secret"
 	"github.com/litellm-go/gateway/internal/store"
 	"github.com/litellm-go/gateway/internal/web"
 )
@@ -110,7 +111,8 @@ type Service struct {
 	rand     io.Reader
 	log      *slog.Logger
 	revoked  func()
-	codeKey  []byte // HMAC key of verification codes
+	codeKey  []byte         // HMAC key of verification codes
+	sealer   *secret.Sealer // of the nonce and PKCE verifier of sign-ins
 	csrf     *web.CSRF
 	starts   *limiter // POST /sso/cli/start
 	signIns  *limiter // redirects to the identity provider
@@ -140,6 +142,9 @@ func New(opts Options) (*Service, error) {
 		signIns:  newLimiter(3 * opts.StartsPerMinute),
 	}
 	var err error
+	if s.sealer, err = secret.NewSealer(opts.Secret); err != nil {
+		return nil, fmt.Errorf("new cli login: %w", err)
+	}
 	if s.codeKey, err = deriveKey(opts.Secret, "verification code"); err != nil {
 		return nil, fmt.Errorf("new cli login: %w", err)
 	}
