@@ -39,8 +39,11 @@ func (s *Server) newLogin(ctx context.Context) (*clilogin.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	local, err := sso.NewLocalAuth(env, s.cfg.GeneralSettings.MasterKey,
-		sso.LocalOptions{Users: clilogin.LocalUsers(s.store), Now: s.opts.Now})
+	localOpts := sso.LocalOptions{Users: clilogin.LocalUsers(s.store), Now: s.opts.Now, Log: s.log}
+	if s.redis != nil {
+		localOpts.Redis = s.redis // failed logins count across replicas
+	}
+	local, err := sso.NewLocalAuth(env, s.cfg.GeneralSettings.MasterKey, localOpts)
 	if err != nil {
 		return nil, fmt.Errorf("built-in login: %w", err)
 	}

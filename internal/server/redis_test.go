@@ -2,7 +2,13 @@ package server_test
 
 import (
 	"fmt"
+	"html"
+	"io"
 	"math"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,4 +168,51 @@ func TestRateLimitWithRedisDown(t *testing.T) {
 		strings.Contains(metrics, "litellm_redis_rate_limit_sync_failures_total 0") {
 		t.Errorf("/metrics does not show the failing exchanges:\n%s", metrics)
 	}
+}
+
+// Failed logins at the built-in login page count across replicas that
+// share a Redis: five wrong passwords on one lock the account on the
+// other too.
+func TestLoginThrottleAcrossReplicas(t *testing.T) {
+	rds := testenv.Redis(t)
+	opts := servertest.Options{Config: redisConfig, Env: map[string]string{
+		"TEST_REDIS_URL": "redis://" + rds.Addr, "EXPERIMENTAL_UI_LOGIN": "True"}}
+	a, b := servertest.Start(t, opts), servertest.Start(t, opts)
+	for i := range 5 {
+		if status := localSignIn(t, a, "wrong password"); status != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: status %d, want 401", i+1, status)
+		}
+	}
+	if status := localSignIn(t, b, b.MasterKey); status != http.StatusTooManyRequests {
+		t.Errorf("right password on the other replica: status %d, want 429", status)
+	}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// localSignIn starts a CLI login on g and signs in at its login page as
+// the built-in admin with password, and returns the status of the answer.
+func localSignIn(t *testing.T, g *servertest.Gateway, password string) int {
+	t.Helper()
+	var start apitype.CLILoginStart
+	g.MustDo(t, 200, "POST", "/sso/cli/start", "", nil).JSON(t, &start)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Get(g.URL + "/sso/key/generate?source=litellm-cli&key=" + start.LoginID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindSubmatch(form)
+	if resp.StatusCode != 200 || m == nil {
+		t.Fatalf("login form: status %d: %s", resp.StatusCode, form)
+	}
+	resp, err = c.PostForm(g.URL+"/sso/login", url.Values{"login_id": {start.LoginID},
+		"csrf_token": {html.UnescapeString(string(m[1]))}, "username": {"admin"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

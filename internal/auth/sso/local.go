@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/litellm-go/gateway/internal/apitype"
@@ -60,6 +62,11 @@ type LocalOptions struct {
 	// Throttle limits failed attempts; zero fields take the defaults of
 	// ThrottleOptions.
 	Throttle ThrottleOptions
+	// Redis, when set, keeps the counts of failed attempts there, shared
+	// by every replica that uses it; nil keeps them in this process.
+	Redis redis.Scripter
+	// Log receives warnings when Redis fails; nil discards them.
+	Log *slog.Logger
 }
 
 // LocalAuth checks logins on the gateway's own login page, used when no
@@ -69,7 +76,8 @@ type LocalAuth struct {
 	adminPassword Secret
 	adminID       string
 	users         Users
-	throttle      *throttle
+	throttle      throttler
+	throttleOpts  ThrottleOptions
 	dummy         func() string // dummyHash; tests swap in a cheaper one
 }
 
@@ -93,7 +101,13 @@ func NewLocalAuth(lookup func(string) (string, bool), masterKey string,
 	if opts.Throttle.Now == nil {
 		opts.Throttle.Now = opts.Now
 	}
-	l.throttle = newThrottle(opts.Throttle)
+	opts.Throttle.setDefaults()
+	l.throttleOpts = opts.Throttle
+	if opts.Redis != nil {
+		l.throttle = newSharedThrottle(opts.Redis, opts.Throttle, opts.Log)
+	} else {
+		l.throttle = newThrottle(opts.Throttle)
+	}
 	return l, nil
 }
 
@@ -111,18 +125,18 @@ func (l *LocalAuth) Check(
 	ctx context.Context, username, password, remoteAddr string,
 ) (*LocalIdentity, error) {
 	login := strings.TrimSpace(username)
-	keys := l.throttle.keys(login, remoteAddr)
-	if err := l.throttle.begin(keys); err != nil {
+	end, err := l.throttle.begin(ctx, l.throttleOpts.keys(login, remoteAddr))
+	if err != nil {
 		return nil, err
 	}
 	id, err := l.verify(ctx, login, password)
 	switch {
 	case err == nil:
-		l.throttle.end(keys, succeeded)
+		end(succeeded)
 	case errors.Is(err, ErrInvalidCredentials):
-		l.throttle.end(keys, failed)
+		end(failed)
 	default:
-		l.throttle.end(keys, undecided)
+		end(undecided)
 	}
 	return id, err
 }

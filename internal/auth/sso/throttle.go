@@ -2,6 +2,7 @@ package sso
 
 import (
 	"container/list"
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -31,8 +32,9 @@ func (e *ThrottledError) Error() string {
 // Is makes errors.Is(err, ErrThrottled) match.
 func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }
 
-// ThrottleOptions limit failed local logins, in memory, per account and
-// per remote address. Zero fields take the defaults.
+// ThrottleOptions limit failed local logins per account and per remote
+// address, in memory or in Redis (LocalOptions.Redis). Zero fields take
+// the defaults.
 type ThrottleOptions struct {
 	// AccountFailures is how many failures an account may have within
 	// Window before it is locked. Default 5.
@@ -49,8 +51,9 @@ type ThrottleOptions struct {
 	// minutes.
 	Lockout    time.Duration
 	MaxLockout time.Duration
-	// MaxEntries bounds the accounts and addresses remembered. When it
-	// is reached, the one seen least recently is forgotten. Default 10000.
+	// MaxEntries bounds the accounts and addresses remembered in memory.
+	// When it is reached, the one seen least recently is forgotten.
+	// Default 10000. In Redis, counters expire instead.
 	MaxEntries int
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
@@ -80,12 +83,15 @@ type counter struct {
 	lockedUntil time.Time
 }
 
-// throttle counts failed logins. An attempt counts from the moment it
-// begins, so that parallel guesses cannot all pass before the first
-// failure is recorded.
-//
-// TODO(#3): failed-login counters are per replica and in memory; a
-// shared store would make the lockout hold across replicas.
+// throttler counts login attempts by keys, and refuses those over the
+// limits of ThrottleOptions. An attempt counts from the moment it begins,
+// so that parallel guesses cannot all pass before the first failure is
+// recorded; end records how it went.
+type throttler interface {
+	begin(ctx context.Context, keys []throttleKey) (end func(outcome), err error)
+}
+
+// throttle is a throttler in this process's memory.
 type throttle struct {
 	opts  ThrottleOptions
 	mu    sync.Mutex
@@ -94,6 +100,12 @@ type throttle struct {
 }
 
 func newThrottle(o ThrottleOptions) *throttle {
+	o.setDefaults()
+	return &throttle{opts: o, byKey: make(map[string]*list.Element), lru: list.New()}
+}
+
+// setDefaults gives the zero fields of o their defaults.
+func (o *ThrottleOptions) setDefaults() {
 	def := func(v *int, d int) {
 		if *v <= 0 {
 			*v = d
@@ -113,19 +125,18 @@ func newThrottle(o ThrottleOptions) *throttle {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &throttle{opts: o, byKey: make(map[string]*list.Element), lru: list.New()}
 }
 
 // keys names the account (hashed, so that any login has a short key) and
 // the address of an attempt.
-func (t *throttle) keys(login, remoteAddr string) []throttleKey {
+func (o *ThrottleOptions) keys(login, remoteAddr string) []throttleKey {
 	ks := []throttleKey{{
 		name:    "account:" + secret.HashKey(strings.ToLower(login)),
-		limit:   t.opts.AccountFailures,
+		limit:   o.AccountFailures,
 		account: true,
 	}}
 	if a := addressKey(remoteAddr); a != "" {
-		ks = append(ks, throttleKey{name: "address:" + a, limit: t.opts.AddressFailures})
+		ks = append(ks, throttleKey{name: "address:" + a, limit: o.AddressFailures})
 	}
 	return ks
 }
@@ -151,7 +162,14 @@ func addressKey(remoteAddr string) string {
 // begin refuses an attempt while any of its keys is locked, or while the
 // attempts in flight could reach its limit; otherwise it records the
 // attempt as in flight.
-func (t *throttle) begin(keys []throttleKey) error {
+func (t *throttle) begin(_ context.Context, keys []throttleKey) (func(outcome), error) {
+	if err := t.admit(keys); err != nil {
+		return nil, err
+	}
+	return func(o outcome) { t.end(keys, o) }, nil
+}
+
+func (t *throttle) admit(keys []throttleKey) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.opts.Now()
@@ -173,12 +191,18 @@ func (t *throttle) begin(keys []throttleKey) error {
 		}
 	}
 	if wait > 0 {
-		return &ThrottledError{RetryAfter: (wait + time.Second - 1).Truncate(time.Second)}
+		return throttled(wait)
 	}
 	for _, k := range keys {
 		t.get(k.name, now).inflight++
 	}
 	return nil
+}
+
+// throttled is the refusal of an attempt that may be made again after
+// wait, rounded up to whole seconds.
+func throttled(wait time.Duration) *ThrottledError {
+	return &ThrottledError{RetryAfter: (wait + time.Second - 1).Truncate(time.Second)}
 }
 
 // end records how an attempt that began went. A success clears the
