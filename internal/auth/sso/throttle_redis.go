@@ -121,19 +121,22 @@ end
 return 0
 `)
 
+// begin admits an attempt in Redis, or in memory while Redis is down. A
+// client that goes away does not cut a script short: Redis is not to
+// blame for it.
 func (s *sharedThrottle) begin(ctx context.Context, keys []throttleKey) (func(outcome), error) {
+	if s.down() {
+		return s.local.begin(ctx, keys)
+	}
 	names := make([]string, len(keys))
 	args := s.args(4+len(keys), s.opts.Now())
 	for i, k := range keys {
 		names[i] = throttleKeyPrefix + k.name
 		args = append(args, k.limit)
 	}
-	if s.down() {
-		return s.local.begin(ctx, keys)
-	}
-	ctx, cancel := context.WithTimeout(ctx, throttleTimeout)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), throttleTimeout)
 	defer cancel()
-	wait, err := admitScript.Run(ctx, s.rdb, names, args...).Int64()
+	wait, err := admitScript.Run(rctx, s.rdb, names, args...).Int64()
 	if err != nil {
 		s.failed(err)
 		return s.local.begin(ctx, keys)
