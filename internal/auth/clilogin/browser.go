@@ -65,9 +65,10 @@ func (s *Service) generate(w http.ResponseWriter, r *http.Request) error {
 }
 
 // redirectToProvider starts a sign-in at the identity provider for l and
-// keeps its state, nonce and PKCE verifier (RFC 7636) server-side, under
-// the hash of the state, the nonce and verifier sealed. Each visit starts afresh; each state is good for
-// one callback.
+// keeps its state, nonce and PKCE verifier (RFC 7636) server-side: the
+// state as a hash, which the rest is stored under, the nonce and the
+// verifier sealed. Each visit starts afresh; each state is good for one
+// callback.
 func (s *Service) redirectToProvider(w http.ResponseWriter, r *http.Request,
 	l *store.PendingLogin) error {
 	now := s.now()
