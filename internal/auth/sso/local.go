@@ -77,7 +77,6 @@ type LocalAuth struct {
 	adminID       string
 	users         Users
 	throttle      throttler
-	throttleOpts  ThrottleOptions
 	dummy         func() string // dummyHash; tests swap in a cheaper one
 }
 
@@ -101,8 +100,6 @@ func NewLocalAuth(lookup func(string) (string, bool), masterKey string,
 	if opts.Throttle.Now == nil {
 		opts.Throttle.Now = opts.Now
 	}
-	opts.Throttle.setDefaults()
-	l.throttleOpts = opts.Throttle
 	if opts.Redis != nil {
 		l.throttle = newSharedThrottle(opts.Redis, opts.Throttle, opts.Log)
 	} else {
@@ -125,7 +122,7 @@ func (l *LocalAuth) Check(
 	ctx context.Context, username, password, remoteAddr string,
 ) (*LocalIdentity, error) {
 	login := strings.TrimSpace(username)
-	end, err := l.throttle.begin(ctx, l.throttleOpts.keys(login, remoteAddr))
+	end, err := l.throttle.begin(ctx, login, remoteAddr)
 	if err != nil {
 		return nil, err
 	}

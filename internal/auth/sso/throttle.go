@@ -83,12 +83,12 @@ type counter struct {
 	lockedUntil time.Time
 }
 
-// throttler counts login attempts by keys, and refuses those over the
-// limits of ThrottleOptions. An attempt counts from the moment it begins,
-// so that parallel guesses cannot all pass before the first failure is
-// recorded; end records how it went.
+// throttler counts login attempts by account and by remote address, and
+// refuses those over the limits of ThrottleOptions. An attempt counts from
+// the moment it begins, so that parallel guesses cannot all pass before
+// the first failure is recorded; end records how it went.
 type throttler interface {
-	begin(ctx context.Context, keys []throttleKey) (end func(outcome), err error)
+	begin(ctx context.Context, login, remoteAddr string) (end func(outcome), err error)
 }
 
 // throttle is a throttler in this process's memory.
@@ -162,7 +162,8 @@ func addressKey(remoteAddr string) string {
 // begin refuses an attempt while any of its keys is locked, or while the
 // attempts in flight could reach its limit; otherwise it records the
 // attempt as in flight.
-func (t *throttle) begin(_ context.Context, keys []throttleKey) (func(outcome), error) {
+func (t *throttle) begin(_ context.Context, login, remoteAddr string) (func(outcome), error) {
+	keys := t.opts.keys(login, remoteAddr)
 	if err := t.admit(keys); err != nil {
 		return nil, err
 	}

@@ -124,10 +124,11 @@ return 0
 // begin admits an attempt in Redis, or in memory while Redis is down. A
 // client that goes away does not cut a script short: Redis is not to
 // blame for it.
-func (s *sharedThrottle) begin(ctx context.Context, keys []throttleKey) (func(outcome), error) {
+func (s *sharedThrottle) begin(ctx context.Context, login, remoteAddr string) (func(outcome), error) {
 	if s.down() {
-		return s.local.begin(ctx, keys)
+		return s.local.begin(ctx, login, remoteAddr)
 	}
+	keys := s.opts.keys(login, remoteAddr)
 	names := make([]string, len(keys))
 	args := s.args(4+len(keys), s.opts.Now())
 	for i, k := range keys {
@@ -139,7 +140,7 @@ func (s *sharedThrottle) begin(ctx context.Context, keys []throttleKey) (func(ou
 	wait, err := admitScript.Run(rctx, s.rdb, names, args...).Int64()
 	if err != nil {
 		s.failed(err)
-		return s.local.begin(ctx, keys)
+		return s.local.begin(ctx, login, remoteAddr)
 	}
 	if wait > 0 {
 		return nil, throttled(time.Duration(wait) * time.Millisecond)

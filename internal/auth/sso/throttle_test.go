@@ -17,8 +17,8 @@ import (
 
 // attempt runs one throttled attempt with outcome o, or returns the
 // throttle's refusal.
-func attempt(th throttler, o *ThrottleOptions, login, addr string, out outcome) error {
-	end, err := th.begin(context.Background(), o.keys(login, addr))
+func attempt(th throttler, login, addr string, out outcome) error {
+	end, err := th.begin(context.Background(), login, addr)
 	if err != nil {
 		return err
 	}
@@ -27,19 +27,18 @@ func attempt(th throttler, o *ThrottleOptions, login, addr string, out outcome) 
 }
 
 // eachThrottle runs test on a throttle in memory and on one in Redis, each
-// with options o (defaults filled in) on a fake clock of its own.
+// with options o on a fake clock of its own.
 func eachThrottle(t *testing.T, o ThrottleOptions,
-	test func(t *testing.T, th throttler, o *ThrottleOptions, clock *fakeClock)) {
+	test func(t *testing.T, th throttler, clock *fakeClock)) {
 	for _, name := range []string{"memory", "redis"} {
 		t.Run(name, func(t *testing.T) {
 			clock, o := newFakeClock(), o
 			o.Now = clock.Now
-			o.setDefaults()
 			var th throttler = newThrottle(o)
 			if name == "redis" {
 				th = newSharedThrottle(redisClient(t), o, nil)
 			}
-			test(t, th, &o, clock)
+			test(t, th, clock)
 		})
 	}
 }
@@ -65,11 +64,11 @@ func retryAfter(t *testing.T, err error) time.Duration {
 }
 
 func TestThrottleAccount(t *testing.T) {
-	eachThrottle(t, ThrottleOptions{}, func(t *testing.T, th throttler, o *ThrottleOptions, clock *fakeClock) {
+	eachThrottle(t, ThrottleOptions{}, func(t *testing.T, th throttler, clock *fakeClock) {
 		fail := func(n int) {
 			t.Helper()
 			for i := range n { // from many addresses: the account counts
-				if err := attempt(th, o, "Jane", fmt.Sprintf("192.0.2.%d:1", i), failed); err != nil {
+				if err := attempt(th, "Jane", fmt.Sprintf("192.0.2.%d:1", i), failed); err != nil {
 					t.Fatalf("failure %d: %v", i+1, err)
 				}
 			}
@@ -78,23 +77,23 @@ func TestThrottleAccount(t *testing.T) {
 		// Each lockout in a row doubles: 1, 2, 4 minutes.
 		for _, lock := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute} {
 			fail(5)
-			err := attempt(th, o, "jane", "198.51.100.1:1", succeeded)
+			err := attempt(th, "jane", "198.51.100.1:1", succeeded)
 			if got := retryAfter(t, err); got != lock {
 				t.Errorf("RetryAfter %s, want %s", got, lock)
 			}
 			clock.Advance(lock - time.Second)
-			if err := attempt(th, o, "jane", "198.51.100.1:1", succeeded); err == nil {
+			if err := attempt(th, "jane", "198.51.100.1:1", succeeded); err == nil {
 				t.Fatalf("admitted %s into a %s lockout", lock-time.Second, lock)
 			}
 			clock.Advance(time.Second)
 		}
 
 		// A success clears the account: five more failures before a lockout.
-		if err := attempt(th, o, "jane", "198.51.100.1:1", succeeded); err != nil {
+		if err := attempt(th, "jane", "198.51.100.1:1", succeeded); err != nil {
 			t.Fatalf("after the lockout: %v", err)
 		}
 		fail(4)
-		if err := attempt(th, o, "jane", "198.51.100.1:1", failed); err != nil {
+		if err := attempt(th, "jane", "198.51.100.1:1", failed); err != nil {
 			t.Errorf("fifth failure after a success: %v", err)
 		}
 
@@ -103,45 +102,44 @@ func TestThrottleAccount(t *testing.T) {
 		fail(4)
 		clock.Advance(16 * time.Minute)
 		fail(4)
-		if err := attempt(th, o, "jane", "198.51.100.1:1", succeeded); err != nil {
+		if err := attempt(th, "jane", "198.51.100.1:1", succeeded); err != nil {
 			t.Errorf("four failures in each of two windows locked the account: %v", err)
 		}
 	})
 }
 
 func TestThrottleAddress(t *testing.T) {
-	eachThrottle(t, ThrottleOptions{AddressFailures: 3}, func(t *testing.T, th throttler, o *ThrottleOptions, _ *fakeClock) {
+	eachThrottle(t, ThrottleOptions{AddressFailures: 3}, func(t *testing.T, th throttler, _ *fakeClock) {
 		for i := range 3 {
-			attempt(th, o, fmt.Sprintf("user%d", i), "2001:db8:1:1::7", failed)
+			attempt(th, fmt.Sprintf("user%d", i), "2001:db8:1:1::7", failed)
 		}
 		// The same /64, another account: locked. A success does not unlock it.
-		retryAfter(t, attempt(th, o, "someone", "[2001:db8:1:1:ffff::1]:443", succeeded))
-		if err := attempt(th, o, "someone", "[2001:db8:1:2::1]:443", succeeded); err != nil {
+		retryAfter(t, attempt(th, "someone", "[2001:db8:1:1:ffff::1]:443", succeeded))
+		if err := attempt(th, "someone", "[2001:db8:1:2::1]:443", succeeded); err != nil {
 			t.Errorf("another /64: %v", err)
 		}
-		if err := attempt(th, o, "someone", "::ffff:192.0.2.1", succeeded); err != nil {
+		if err := attempt(th, "someone", "::ffff:192.0.2.1", succeeded); err != nil {
 			t.Errorf("an IPv4 address: %v", err)
 		}
 	})
 }
 
 func TestThrottleParallelAttempts(t *testing.T) {
-	eachThrottle(t, ThrottleOptions{}, func(t *testing.T, th throttler, o *ThrottleOptions, _ *fakeClock) {
-		keys := o.keys("jane", "")
+	eachThrottle(t, ThrottleOptions{}, func(t *testing.T, th throttler, _ *fakeClock) {
 		var ends []func(outcome)
 		for i := range 5 { // begun, not yet ended
-			end, err := th.begin(context.Background(), keys)
+			end, err := th.begin(context.Background(), "jane", "")
 			if err != nil {
 				t.Fatalf("attempt %d: %v", i+1, err)
 			}
 			ends = append(ends, end)
 		}
-		_, err := th.begin(context.Background(), keys)
+		_, err := th.begin(context.Background(), "jane", "")
 		if got := retryAfter(t, err); got != time.Second {
 			t.Errorf("sixth attempt in flight: RetryAfter %s, want 1s", got)
 		}
 		ends[0](undecided)
-		if _, err := th.begin(context.Background(), keys); err != nil {
+		if _, err := th.begin(context.Background(), "jane", ""); err != nil {
 			t.Errorf("after one attempt ended undecided: %v", err)
 		}
 	})
@@ -157,12 +155,12 @@ func TestSharedThrottleAcrossReplicas(t *testing.T) {
 	a, b := newSharedThrottle(rdb, o, nil), newSharedThrottle(rdb, o, nil)
 	for i := range 5 {
 		th := []throttler{a, b}[i%2]
-		if err := attempt(th, &o, "jane", "192.0.2.1:1", failed); err != nil {
+		if err := attempt(th, "jane", "192.0.2.1:1", failed); err != nil {
 			t.Fatalf("failure %d: %v", i+1, err)
 		}
 	}
 	for name, th := range map[string]throttler{"a": a, "b": b} {
-		if got := retryAfter(t, attempt(th, &o, "jane", "198.51.100.1:1", succeeded)); got != time.Minute {
+		if got := retryAfter(t, attempt(th, "jane", "198.51.100.1:1", succeeded)); got != time.Minute {
 			t.Errorf("replica %s: RetryAfter %s, want 1m", name, got)
 		}
 	}
@@ -187,16 +185,14 @@ func TestSharedThrottleRedisDown(t *testing.T) {
 	t.Cleanup(func() { rdb.Close() })
 	var logs bytes.Buffer
 	clock := newFakeClock()
-	o := ThrottleOptions{Now: clock.Now}
-	o.setDefaults()
-	th := newSharedThrottle(rdb, o, slog.New(slog.NewTextHandler(&logs, nil)))
+	th := newSharedThrottle(rdb, ThrottleOptions{Now: clock.Now}, slog.New(slog.NewTextHandler(&logs, nil)))
 	r.Stop()
 	for i := range 5 {
-		if err := attempt(th, &o, "jane", "192.0.2.1:1", failed); err != nil {
+		if err := attempt(th, "jane", "192.0.2.1:1", failed); err != nil {
 			t.Fatalf("failure %d with Redis down: %v", i+1, err)
 		}
 	}
-	if got := retryAfter(t, attempt(th, &o, "jane", "192.0.2.1:1", succeeded)); got != time.Minute {
+	if got := retryAfter(t, attempt(th, "jane", "192.0.2.1:1", succeeded)); got != time.Minute {
 		t.Errorf("RetryAfter %s with Redis down, want the local lockout of 1m", got)
 	}
 	if n := strings.Count(logs.String(), "Redis failed"); n != 1 {
@@ -208,7 +204,7 @@ func TestSharedThrottleRedisDown(t *testing.T) {
 	th.mu.Lock()
 	th.retryAt = time.Time{}
 	th.mu.Unlock()
-	if err := attempt(th, &o, "bob", "192.0.2.2:1", failed); err != nil {
+	if err := attempt(th, "bob", "192.0.2.2:1", failed); err != nil {
 		t.Fatal(err)
 	}
 	if keys := rdb.Keys(t.Context(), throttleKeyPrefix+"*").Val(); len(keys) != 2 {
@@ -220,7 +216,7 @@ func TestThrottleMemoryBound(t *testing.T) {
 	clock := newFakeClock()
 	th := newThrottle(ThrottleOptions{Now: clock.Now, MaxEntries: 100})
 	for i := range 1000 {
-		attempt(th, &th.opts, fmt.Sprintf("user%d", i), fmt.Sprintf("10.0.%d.%d:1", i/256, i%256), failed)
+		attempt(th, fmt.Sprintf("user%d", i), fmt.Sprintf("10.0.%d.%d:1", i/256, i%256), failed)
 	}
 	if len(th.byKey) > 100 || th.lru.Len() != len(th.byKey) {
 		t.Errorf("%d keys, %d in the list; want at most 100 of each", len(th.byKey), th.lru.Len())
@@ -228,12 +224,12 @@ func TestThrottleMemoryBound(t *testing.T) {
 
 	// Keys with nothing to remember are dropped at once.
 	th = newThrottle(ThrottleOptions{Now: clock.Now})
-	attempt(th, &th.opts, "jane", "192.0.2.1:1", succeeded)
+	attempt(th, "jane", "192.0.2.1:1", succeeded)
 	if len(th.byKey) != 0 {
 		t.Errorf("%d keys kept after a success, want none", len(th.byKey))
 	}
-	attempt(th, &th.opts, "jane", "192.0.2.1:1", failed)
-	attempt(th, &th.opts, "jane", "192.0.2.1:1", succeeded)
+	attempt(th, "jane", "192.0.2.1:1", failed)
+	attempt(th, "jane", "192.0.2.1:1", succeeded)
 	if len(th.byKey) != 1 {
 		t.Errorf("%d keys kept after a failure then a success, want the address only", len(th.byKey))
 	}
