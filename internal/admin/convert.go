@@ -24,15 +24,17 @@ func list(s []string) []string {
 	return s
 }
 
-func keyInfo(k *store.Key) apitype.KeyInfo {
+// keyInfo describes k at now: see policy.Current for its spend.
+func keyInfo(k *store.Key, now time.Time) apitype.KeyInfo {
+	l := policy.Current(k.Limits, now)
 	return apitype.KeyInfo{
 		Token:          k.Hash,
 		KeyName:        k.Name,
 		KeyAlias:       optional(k.Alias),
-		Spend:          k.Spend,
+		Spend:          l.Spend,
 		MaxBudget:      k.MaxBudget,
 		BudgetDuration: optional(k.BudgetDuration),
-		BudgetResetAt:  k.BudgetResetAt,
+		BudgetResetAt:  l.BudgetResetAt,
 		Expires:        k.ExpiresAt,
 		Models:         list(k.Models),
 		UserID:         optional(k.UserID),
@@ -47,15 +49,17 @@ func keyInfo(k *store.Key) apitype.KeyInfo {
 	}
 }
 
-func keyInfos(keys []*store.Key) []apitype.KeyInfo {
+func keyInfos(keys []*store.Key, now time.Time) []apitype.KeyInfo {
 	out := make([]apitype.KeyInfo, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, keyInfo(k))
+		out = append(out, keyInfo(k, now))
 	}
 	return out
 }
 
-func userInfo(u *store.User, teams []*store.Team) apitype.UserInfo {
+// userInfo describes u at now: see policy.Current for its spend.
+func userInfo(u *store.User, teams []*store.Team, now time.Time) apitype.UserInfo {
+	l := policy.Current(u.Limits, now)
 	ids := make([]string, 0, len(teams))
 	for _, t := range teams {
 		ids = append(ids, t.ID)
@@ -67,10 +71,10 @@ func userInfo(u *store.User, teams []*store.Team) apitype.UserInfo {
 		UserRole:       u.Role,
 		Teams:          ids,
 		Models:         list(u.Models),
-		Spend:          u.Spend,
+		Spend:          l.Spend,
 		MaxBudget:      u.MaxBudget,
 		BudgetDuration: optional(u.BudgetDuration),
-		BudgetResetAt:  u.BudgetResetAt,
+		BudgetResetAt:  l.BudgetResetAt,
 		RPMLimit:       u.RPMLimit,
 		TPMLimit:       u.TPMLimit,
 		Metadata:       u.Metadata,
@@ -79,9 +83,10 @@ func userInfo(u *store.User, teams []*store.Team) apitype.UserInfo {
 	}
 }
 
-// teamInfo describes t; emails maps member user ids to their emails where
-// known.
-func teamInfo(t *store.Team, emails map[string]string) apitype.TeamInfo {
+// teamInfo describes t at now (see policy.Current for its spend); emails
+// maps member user ids to their emails where known.
+func teamInfo(t *store.Team, emails map[string]string, now time.Time) apitype.TeamInfo {
+	l := policy.Current(t.Limits, now)
 	members := make([]apitype.Member, 0, len(t.Members))
 	for _, m := range t.Members {
 		members = append(members, apitype.Member{UserID: m.UserID, UserEmail: emails[m.UserID], Role: m.Role})
@@ -91,10 +96,10 @@ func teamInfo(t *store.Team, emails map[string]string) apitype.TeamInfo {
 		TeamAlias:        optional(t.Alias),
 		Models:           list(t.Models),
 		MembersWithRoles: members,
-		Spend:            t.Spend,
+		Spend:            l.Spend,
 		MaxBudget:        t.MaxBudget,
 		BudgetDuration:   optional(t.BudgetDuration),
-		BudgetResetAt:    t.BudgetResetAt,
+		BudgetResetAt:    l.BudgetResetAt,
 		RPMLimit:         t.RPMLimit,
 		TPMLimit:         t.TPMLimit,
 		Metadata:         t.Metadata,

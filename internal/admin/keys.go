@@ -51,7 +51,7 @@ func (a *API) generateKey(w http.ResponseWriter, r *http.Request) error {
 	}
 	a.changed() // a custom key may have been looked up, and missed, before
 	a.audit(r.Context(), p, "key generated", "key_name", k.Name, "user_id", k.UserID, "team_id", k.TeamID)
-	return httpapi.WriteJSON(w, http.StatusOK, apitype.GenerateKeyResponse{Key: plain, KeyInfo: keyInfo(k)})
+	return httpapi.WriteJSON(w, http.StatusOK, apitype.GenerateKeyResponse{Key: plain, KeyInfo: keyInfo(k, a.Now())})
 }
 
 // applyKeyRequest validates the request's fields and sets them on k.
@@ -171,7 +171,7 @@ func (a *API) keyInfo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpapi.WriteJSON(w, http.StatusOK, apitype.KeyInfoResponse{Key: k.Hash, Info: keyInfo(k)})
+	return httpapi.WriteJSON(w, http.StatusOK, apitype.KeyInfoResponse{Key: k.Hash, Info: keyInfo(k, a.Now())})
 }
 
 func (a *API) listKeys(w http.ResponseWriter, r *http.Request) error {
@@ -199,7 +199,7 @@ func (a *API) listKeys(w http.ResponseWriter, r *http.Request) error {
 	pages := int(math.Ceil(float64(total) / float64(size)))
 	if full, _ := strconv.ParseBool(q.Get("return_full_object")); full {
 		return httpapi.WriteJSON(w, http.StatusOK, apitype.KeyListResponse{
-			Keys: keyInfos(keys), TotalCount: total, CurrentPage: page, TotalPages: pages})
+			Keys: keyInfos(keys, a.Now()), TotalCount: total, CurrentPage: page, TotalPages: pages})
 	}
 	hashes := make([]string, 0, len(keys))
 	for _, k := range keys {
@@ -258,7 +258,7 @@ func (a *API) updateKey(w http.ResponseWriter, r *http.Request) error {
 	}
 	a.changed()
 	a.audit(r.Context(), p, "key updated", "key_name", k.Name)
-	return httpapi.WriteJSON(w, http.StatusOK, keyInfo(k))
+	return httpapi.WriteJSON(w, http.StatusOK, keyInfo(k, a.Now()))
 }
 
 func (a *API) deleteKeys(w http.ResponseWriter, r *http.Request) error {

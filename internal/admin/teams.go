@@ -139,7 +139,7 @@ func (a *API) writeTeam(w http.ResponseWriter, r *http.Request, t *store.Team) e
 	if err != nil {
 		return err
 	}
-	return httpapi.WriteJSON(w, http.StatusOK, teamInfo(t, emails))
+	return httpapi.WriteJSON(w, http.StatusOK, teamInfo(t, emails, a.Now()))
 }
 
 func (a *API) memberEmails(ctx context.Context, t *store.Team) (map[string]string, error) {
@@ -193,7 +193,7 @@ func (a *API) teamInfo(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpapi.WriteJSON(w, http.StatusOK, apitype.TeamInfoResponse{
-		TeamID: t.ID, TeamInfo: teamInfo(t, emails), Keys: keyInfos(keys)})
+		TeamID: t.ID, TeamInfo: teamInfo(t, emails, a.Now()), Keys: keyInfos(keys, a.Now())})
 }
 
 func (a *API) listTeams(w http.ResponseWriter, r *http.Request) error {
@@ -214,7 +214,7 @@ func (a *API) listTeams(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]apitype.TeamInfo, 0, len(teams))
 	for _, t := range teams {
-		out = append(out, teamInfo(t, nil))
+		out = append(out, teamInfo(t, nil, a.Now()))
 	}
 	return httpapi.WriteJSON(w, http.StatusOK, out)
 }

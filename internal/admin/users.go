@@ -60,7 +60,7 @@ func (a *API) newUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp.UserInfo = userInfo(u, teams)
+	resp.UserInfo = userInfo(u, teams, a.Now())
 	return httpapi.WriteJSON(w, http.StatusOK, resp)
 }
 
@@ -163,10 +163,10 @@ func (a *API) userInfo(w http.ResponseWriter, r *http.Request) error {
 	}
 	infos := make([]apitype.TeamInfo, 0, len(teams))
 	for _, t := range teams {
-		infos = append(infos, teamInfo(t, nil))
+		infos = append(infos, teamInfo(t, nil, a.Now()))
 	}
 	return httpapi.WriteJSON(w, http.StatusOK, apitype.UserInfoResponse{
-		UserID: id, UserInfo: userInfo(u, teams), Keys: keyInfos(keys), Teams: infos})
+		UserID: id, UserInfo: userInfo(u, teams, a.Now()), Keys: keyInfos(keys, a.Now()), Teams: infos})
 }
 
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
@@ -189,7 +189,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		out = append(out, userInfo(u, teams))
+		out = append(out, userInfo(u, teams, a.Now()))
 	}
 	return httpapi.WriteJSON(w, http.StatusOK, apitype.UserListResponse{Users: out, Total: total,
 		Page: page, PageSize: size, TotalPages: int(math.Ceil(float64(total) / float64(size)))})
@@ -234,7 +234,7 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpapi.WriteJSON(w, http.StatusOK, userInfo(u, teams))
+	return httpapi.WriteJSON(w, http.StatusOK, userInfo(u, teams, a.Now()))
 }
 
 func (a *API) deleteUsers(w http.ResponseWriter, r *http.Request) error {

@@ -88,6 +88,20 @@ func (b *budget) restartShared() {
 	b.shared = &sharedSpend{period: b.period}
 }
 
+// Current returns l as it stands at now. The Resetter zeroes a spend
+// within a minute after its budget period ends; until it has, l still
+// holds the spend of the ended period and its end: Current gives zero and
+// the end of the period under way instead, as the reset will.
+func Current(l store.Limits, now time.Time) store.Limits {
+	if l.BudgetResetAt == nil || now.Before(*l.BudgetResetAt) {
+		return l
+	}
+	if next := nextPeriod(*l.BudgetResetAt, l.BudgetDuration, now); !next.IsZero() {
+		l.Spend, l.BudgetResetAt = 0, &next
+	}
+	return l
+}
+
 // nextPeriod returns the first end of a period after now, counting whole
 // periods of duration from end; zero when the duration is not valid.
 // Replicas that know the same end thus agree on the next ones whatever

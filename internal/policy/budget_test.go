@@ -185,3 +185,35 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+// Current shows a budget whose period ended as the reset will leave it.
+func TestCurrent(t *testing.T) {
+	end := t0.Add(time.Hour)
+	tests := []struct {
+		name      string
+		duration  string
+		resetAt   *time.Time
+		now       time.Time
+		wantSpend float64
+		wantReset *time.Time
+	}{
+		{"no budget period", "", nil, t0, 3, nil},
+		{"within the period", "1h", &end, end.Add(-time.Nanosecond), 3, &end},
+		{"at its end", "1h", &end, end, 0, ptr(end.Add(time.Hour))},
+		{"three periods later", "1h", &end, end.Add(150 * time.Minute), 0, ptr(end.Add(3 * time.Hour))},
+		{"a duration it cannot read", "soon", &end, end.Add(time.Minute), 3, &end},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := store.Limits{Spend: 3, BudgetDuration: tt.duration, BudgetResetAt: tt.resetAt}
+			got := policy.Current(l, tt.now)
+			if got.Spend != tt.wantSpend || (got.BudgetResetAt == nil) != (tt.wantReset == nil) ||
+				got.BudgetResetAt != nil && !got.BudgetResetAt.Equal(*tt.wantReset) {
+				t.Errorf("spend %v, reset at %v; want %v, %v", got.Spend, got.BudgetResetAt, tt.wantSpend, tt.wantReset)
+			}
+			if tt.resetAt != nil && !tt.resetAt.Equal(t0.Add(time.Hour)) {
+				t.Fatalf("Current wrote through its argument's reset time: %v", tt.resetAt)
+			}
+		})
+	}
+}

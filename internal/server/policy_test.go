@@ -185,3 +185,31 @@ general_settings: {master_key: sk-test-master-key}
 		t.Fatal("Serve did not return after the stream ended")
 	}
 }
+
+// When a budget period ends, the info routes show the period under way at
+// once, though the store zeroes the spend only at its next reset round.
+func TestInfoAfterBudgetPeriodEnds(t *testing.T) {
+	c := &clock{}
+	g := servertest.Start(t, servertest.Options{Config: pricedConfig, Now: c.Now})
+	var key apitype.GenerateKeyResponse
+	g.MustDo(t, 200, "POST", "/key/generate", g.MasterKey,
+		map[string]any{"max_budget": 100, "budget_duration": "1h"}).JSON(t, &key)
+	g.MustDo(t, 200, "POST", "/v1/chat/completions", key.Key, chatBody)
+	info := func() apitype.KeyInfo {
+		var r apitype.KeyInfoResponse
+		g.MustDo(t, 200, "GET", "/key/info?key="+key.Key, g.MasterKey, nil).JSON(t, &r)
+		return r.Info
+	}
+	for deadline := time.Now().Add(5 * time.Second); info().Spend == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("spend not recorded")
+		}
+	}
+
+	c.Advance(61 * time.Minute)
+	got := info()
+	want := key.BudgetResetAt.Add(time.Hour).Truncate(time.Microsecond) // as stored
+	if got.Spend != 0 || got.BudgetResetAt == nil || !got.BudgetResetAt.Equal(want) {
+		t.Errorf("after the period: spend %v, reset at %v; want 0 and %v", got.Spend, got.BudgetResetAt, want)
+	}
+}
