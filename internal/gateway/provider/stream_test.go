@@ -92,42 +92,10 @@ func TestOpenAIStreamUsage(t *testing.T) {
 // Events that arrive together are flushed together, once, and the
 // burst is flushed without waiting for what the upstream holds back.
 func TestStreamFlushesWhatArrivedTogether(t *testing.T) {
-	release := make(chan struct{})
 	burst := keepAlive + chunk1 + "data: {\"a\":\n" + "data: 1}\n\n"
-	f := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		io.WriteString(w, burst)
-		w.(http.Flusher).Flush()
-		select {
-		case <-release:
-		case <-r.Context().Done():
-			return
-		}
-		io.WriteString(w, doneEvent)
-	})
-	d, a := deployment(t, "openai", f.URL)
-	resp, err := a.Do(t.Context(), d, &Request{Op: OpChat, Body: []byte(`{}`), Stream: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Close()
-	w := &flushWriter{flushed: make(chan string, 4)}
-	done := make(chan error, 1)
-	go func() {
-		_, err := resp.WriteTo(w)
-		done <- err
-	}()
-	select {
-	case got := <-w.flushed:
-		if got != burst {
-			t.Errorf("first flush = %q, want the whole burst %q", got, burst)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the burst was not flushed while the upstream held back the rest")
-	}
-	close(release)
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	first, w := streamHeldBack(t, burst, doneEvent)
+	if first != burst {
+		t.Errorf("first flush = %q, want the whole burst %q", first, burst)
 	}
 	if want := []string{burst, doneEvent}; strings.Join(w.flushes, "|") != strings.Join(want, "|") {
 		t.Errorf("flushed %q, want %q", w.flushes, want)
@@ -137,17 +105,31 @@ func TestStreamFlushesWhatArrivedTogether(t *testing.T) {
 // TestStreamNotBuffered checks that the first event reaches the client
 // while the upstream still holds back the second.
 func TestStreamNotBuffered(t *testing.T) {
+	first, w := streamHeldBack(t, chunk1, chunk2+doneEvent)
+	if first != chunk1 {
+		t.Errorf("first flush = %q, want %q", first, chunk1)
+	}
+	if w.String() != chunk1+chunk2+doneEvent {
+		t.Errorf("client got %q", w.String())
+	}
+}
+
+// streamHeldBack streams from a fake upstream that sends first, then holds
+// back rest until the client has had a flush. It returns that flush, and
+// the client's writer once the stream has ended.
+func streamHeldBack(t *testing.T, first, rest string) (string, *flushWriter) {
+	t.Helper()
 	release := make(chan struct{})
 	f := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
-		io.WriteString(w, chunk1)
+		io.WriteString(w, first)
 		w.(http.Flusher).Flush()
 		select {
 		case <-release:
 		case <-r.Context().Done():
 			return
 		}
-		io.WriteString(w, chunk2+doneEvent)
+		io.WriteString(w, rest)
 	})
 	d, a := deployment(t, "openai", f.URL)
 	resp, err := a.Do(t.Context(), d, &Request{Op: OpChat, Body: []byte(`{}`), Stream: true})
@@ -162,21 +144,17 @@ func TestStreamNotBuffered(t *testing.T) {
 		_, err := resp.WriteTo(w)
 		done <- err
 	}()
+	var got string
 	select {
-	case got := <-w.flushed:
-		if got != chunk1 {
-			t.Errorf("first flush = %q, want %q", got, chunk1)
-		}
+	case got = <-w.flushed:
 	case <-time.After(10 * time.Second):
-		t.Fatal("the first event was not flushed while the upstream held the second")
+		t.Fatal("nothing was flushed while the upstream held back the rest")
 	}
 	close(release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if w.String() != chunk1+chunk2+doneEvent {
-		t.Errorf("client got %q", w.String())
-	}
+	return got, w
 }
 
 func TestStreamDropped(t *testing.T) {
